@@ -1,0 +1,29 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// No package dependencies: Foundation, Glibc, Dispatch and Synchronization only (DESIGN.md).
+let package = Package(
+    name: "Regen",
+    products: [
+        .executable(name: "regen", targets: ["regen"]),
+        .library(name: "Jinja", targets: ["Jinja"]),
+    ],
+    targets: [
+        // The template engine: Jinja2 3.1.6 semantics; knows nothing of files beyond its loader.
+        .target(name: "Jinja"),
+        // The ordered data model that contexts and configuration files share, and its JSON reader.
+        .target(name: "Documents"),
+        // The YAML subset that configuration files use, read into Documents values.
+        .target(name: "YAML", dependencies: ["Documents"]),
+        // The project model, generators, writer and build that every command shares.
+        .target(name: "RegenCore", dependencies: ["Jinja", "Documents", "YAML"]),
+        // The thin command-line executable.
+        .executableTarget(name: "regen", dependencies: ["RegenCore"]),
+
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RegenCoreTests", dependencies: ["RegenCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RegenCore"]),
+    ]
+)

@@ -1,0 +1,121 @@
+import Synchronization
+
+/// How undefined names behave: Jinja2's `StrictUndefined` or its default `Undefined`.
+public enum UndefinedPolicy: String, Sendable {
+    /// Any use other than `is defined` / `default` is an error naming the variable.
+    case strict
+    /// Prints as nothing, iterates as empty, is false; attribute access on it is still an error.
+    case lenient
+}
+
+/// Which templates render with HTML autoescape.
+public enum AutoescapePolicy: Sendable, Hashable {
+    case never
+    case always
+    /// Templates whose name ends with one of these (Jinja2's `select_autoescape`).
+    case suffixes([String])
+
+    func applies(to name: String) -> Bool {
+        switch self {
+        case .never: return false
+        case .always: return true
+        case .suffixes(let list): return list.contains { name.hasSuffix($0) }
+        }
+    }
+}
+
+/// Bounds on one render, so that a runaway template fails cleanly instead of exhausting memory.
+public struct RenderLimits: Sendable, Hashable {
+    public var maxOutputBytes: Int
+    public var maxLoopIterations: Int
+    /// Nesting of macro calls, includes, recursive loops and `super()` chains together.
+    public var maxRecursionDepth: Int
+
+    public init(maxOutputBytes: Int = 256 << 20, maxLoopIterations: Int = 50_000_000,
+                maxRecursionDepth: Int = 500) {
+        self.maxOutputBytes = maxOutputBytes
+        self.maxLoopIterations = maxLoopIterations
+        self.maxRecursionDepth = maxRecursionDepth
+    }
+}
+
+/// The engine's settings, as Jinja2's `Environment(...)` keyword arguments.
+public struct EnvironmentOptions: Sendable {
+    public var syntax: SyntaxOptions
+    public var undefined: UndefinedPolicy
+    public var autoescape: AutoescapePolicy
+    public var limits: RenderLimits
+
+    public init(syntax: SyntaxOptions = SyntaxOptions(), undefined: UndefinedPolicy = .strict,
+                autoescape: AutoescapePolicy = .never, limits: RenderLimits = RenderLimits()) {
+        self.syntax = syntax
+        self.undefined = undefined
+        self.autoescape = autoescape
+        self.limits = limits
+    }
+}
+
+/// A filter: the value on the left of `|`, the arguments, and the render in progress.
+public typealias FilterFunction = @Sendable (Value, CallArguments, RenderState) throws -> Value
+/// A test: the value on the left of `is`, the arguments, and the render in progress.
+public typealias TestFunction = @Sendable (Value, CallArguments, RenderState) throws -> Bool
+
+/// The entry point of the engine: options, a loader, the filters, tests and globals, and a cache
+/// of parsed templates. Safe to share between threads; renders run in parallel.
+public final class Environment: Sendable {
+    public let options: EnvironmentOptions
+    public let loader: (any TemplateLoader)?
+    public let filters: [String: FilterFunction]
+    public let tests: [String: TestFunction]
+    public let globals: [String: Value]
+    private let cache = Mutex<[String: Template]>([:])
+
+    public init(loader: (any TemplateLoader)? = nil, options: EnvironmentOptions = EnvironmentOptions(),
+                filters: [String: FilterFunction] = [:], tests: [String: TestFunction] = [:],
+                globals: [String: Value] = [:]) {
+        self.loader = loader
+        self.options = options
+        self.filters = Builtins.filters.merging(filters) { $1 }
+        self.tests = Builtins.tests.merging(tests) { $1 }
+        self.globals = Builtins.globals.merging(globals) { $1 }
+    }
+
+    /// Parses template text that did not come from the loader.
+    public func template(fromString text: String, name: String = "<template>") throws -> Template {
+        try parse(TemplateSource(name: name, text: text))
+    }
+
+    /// The template called `name`, parsed once and cached.
+    public func template(named name: String) throws -> Template {
+        if let cached = cache.withLock({ $0[name] }) { return cached }
+        guard let loader else { throw TemplateError(.notFound, "Template file not found: \(name)") }
+        let template = try parse(loader.load(name))
+        cache.withLock { $0[name] = template }
+        return template
+    }
+
+    /// Forgets cached templates so that the next render reads them again (all when `names` is nil).
+    public func invalidate(_ names: [String]? = nil) {
+        cache.withLock { cache in
+            guard let names else { cache.removeAll(); return }
+            for name in names { cache[name] = nil }
+        }
+    }
+
+    /// Renders the template called `name` with `context`.
+    public func render(_ name: String, context: [String: Value] = [:]) throws -> String {
+        try render(template(named: name), context: context)
+    }
+
+    /// Renders a parsed template with `context`.
+    public func render(_ template: Template, context: [String: Value] = [:]) throws -> String {
+        let state = RenderState(environment: self, autoescape: options.autoescape.applies(to: template.name))
+        return try Renderer(state: state).render(template, context: context)
+    }
+
+    private func parse(_ source: TemplateSource) throws -> Template {
+        try Parser.parse(source, options: options.syntax, filters: Set(filters.keys), tests: Set(tests.keys))
+    }
+
+    func autoescape(for name: String) -> Bool { options.autoescape.applies(to: name) }
+}

@@ -1,0 +1,76 @@
+/// The render in progress, as filters, tests and callable objects see it: the environment, the
+/// autoescape setting of the current template, the undefined policy and the limits.
+/// One render runs on one thread; the state is never shared between renders.
+public final class RenderState {
+    public let environment: Environment
+    /// True while rendering a template whose name selects HTML autoescape.
+    public internal(set) var autoescape: Bool
+    var iterations = 0
+    var depth = 0
+    /// The renderer, for objects that render template code when called (macros, `caller`, `loop`).
+    unowned(unsafe) var renderer: Renderer!
+
+    init(environment: Environment, autoescape: Bool) {
+        self.environment = environment
+        self.autoescape = autoescape
+    }
+
+    public var undefinedPolicy: UndefinedPolicy { environment.options.undefined }
+
+    /// The error for using an undefined value.
+    public func undefinedError(_ undefined: Undefined) -> TemplateError {
+        TemplateError(.undefined, undefined.message)
+    }
+
+    /// Throws when `value` is undefined and the policy is strict.
+    public func requireDefined(_ value: Value) throws {
+        if case .undefined(let u) = value, undefinedPolicy == .strict { throw undefinedError(u) }
+    }
+
+    /// Python's `str()`, raising for an undefined under the strict policy.
+    public func str(_ value: Value) throws -> String {
+        try requireDefined(value)
+        return value.pythonStr
+    }
+
+    /// Python's `bool()`, raising for an undefined under the strict policy.
+    public func truthy(_ value: Value) throws -> Bool {
+        try requireDefined(value)
+        return value.isTruthy
+    }
+
+    /// Calls the filter called `name`.
+    public func callFilter(_ name: String, _ value: Value, _ arguments: CallArguments) throws -> Value {
+        guard let filter = environment.filters[name] else {
+            throw TemplateError(.assertion, "No filter named '\(name)'.")
+        }
+        return try filter(value, arguments, self)
+    }
+
+    /// Calls the test called `name`.
+    public func callTest(_ name: String, _ value: Value, _ arguments: CallArguments) throws -> Bool {
+        guard let test = environment.tests[name] else {
+            throw TemplateError(.assertion, "No test named '\(name)'.")
+        }
+        return try test(value, arguments, self)
+    }
+
+    /// Counts one loop iteration (or one element built by a filter) against the limit.
+    public func countIteration(_ n: Int = 1) throws {
+        iterations += n
+        if iterations > environment.options.limits.maxLoopIterations {
+            throw TemplateError(.limit, "the render passed its limit of \(environment.options.limits.maxLoopIterations) loop iterations")
+        }
+    }
+
+    /// Enters a nested call (macro, include, recursive loop); pair with `leave()`.
+    func enter() throws {
+        depth += 1
+        if depth > environment.options.limits.maxRecursionDepth {
+            depth -= 1
+            throw TemplateError(.recursion, "maximum recursion depth exceeded (\(environment.options.limits.maxRecursionDepth) nested calls, includes or loops)")
+        }
+    }
+
+    func leave() { depth -= 1 }
+}

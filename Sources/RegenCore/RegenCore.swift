@@ -1,0 +1,1 @@
+// The project model, generators, writer and build.
