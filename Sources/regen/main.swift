@@ -1,1 +1,4 @@
+import Foundation
 import RegenCore
+
+exit(RegenCommand.main(Array(CommandLine.arguments.dropFirst())))

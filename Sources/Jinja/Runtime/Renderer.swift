@@ -1,13 +1,101 @@
-/// Renders a parsed template. (Placeholder until the renderer lands.)
+/// Renders parsed templates: runs statements, evaluates expressions, follows inheritance,
+/// includes, imports and macro calls. One renderer serves one top-level render on one thread.
 final class Renderer {
     let state: RenderState
+    /// The template whose code is running, for error locations.
+    private(set) var source: TemplateSource
+    /// Set once a template has executed `{% extends %}`: its remaining output is discarded and its
+    /// top-level blocks are not rendered, as in Jinja2.
+    var parentTemplate: Template?
+    /// Every macro made during the render, released at its end (see `Macro.release`).
+    private var macros: [Macro] = []
 
     init(state: RenderState) {
         self.state = state
+        source = TemplateSource(name: "<template>", text: "")
         state.renderer = self
     }
 
     func render(_ template: Template, context: [String: Value]) throws -> String {
-        throw TemplateError(.runtime, "renderer not implemented")
+        defer { for macro in macros { macro.release() } }
+        var out = ""
+        try renderTemplate(template, context: makeContext(context), into: &out)
+        return out
+    }
+
+    /// A fresh context whose root frame holds `variables` and `self`.
+    func makeContext(_ variables: [String: Value]) -> RenderContext {
+        let context = RenderContext(root: Frame(locals: variables, parent: nil))
+        context.root.locals["self"] = .object(TemplateBlocks(context: context))
+        return context
+    }
+
+    func makeMacro(_ definition: MacroDefinition, frame: Frame, context: RenderContext) -> Macro {
+        let macro = Macro(definition: definition, source: source, closure: frame, context: context)
+        macros.append(macro)
+        return macro
+    }
+
+    /// Runs a template's top-level code in `context`, then, when it extends another, the parent's.
+    func renderTemplate(_ template: Template, context: RenderContext, into out: inout String) throws {
+        context.register(template)
+        let parent = try inTemplate(template) { () throws -> Template? in
+            let saved = parentTemplate
+            parentTemplate = nil
+            defer { parentTemplate = saved }
+            try execute(template.nodes, frame: context.root, context: context, into: &out)
+            return parentTemplate
+        }
+        if let parent {
+            try state.enter()
+            defer { state.leave() }
+            try renderTemplate(parent, context: context, into: &out)
+        }
+    }
+
+    /// Runs `body` with `template` as the current template (error locations, autoescape).
+    func inTemplate<T>(_ template: Template, _ body: () throws -> T) rethrows -> T {
+        try inSource(template.source, body)
+    }
+
+    func inSource<T>(_ newSource: TemplateSource, _ body: () throws -> T) rethrows -> T {
+        let savedSource = source
+        let savedAutoescape = state.autoescape
+        source = newSource
+        state.autoescape = state.environment.autoescape(for: newSource.name)
+        defer {
+            source = savedSource
+            state.autoescape = savedAutoescape
+        }
+        return try body()
+    }
+
+    /// Renders `body` into a string of its own, with no pending `extends` (macro bodies, caller
+    /// bodies, block assignments, filter blocks, recursive loops).
+    func capture(_ body: (inout String) throws -> Void) rethrows -> String {
+        let saved = parentTemplate
+        parentTemplate = nil
+        defer { parentTemplate = saved }
+        var out = ""
+        try body(&out)
+        return out
+    }
+
+    /// Text from a capture as a value: Markup when autoescape is on, as Jinja2's `concat` gives.
+    func captured(_ text: String) -> Value {
+        state.autoescape ? .markup(text) : .string(text)
+    }
+
+    func located(_ error: TemplateError, _ location: SourceLocation?) -> TemplateError {
+        guard let location else { return error }
+        return error.located(in: source, at: location)
+    }
+
+    func append(_ text: String, to out: inout String) throws {
+        out += text
+        let limit = state.environment.options.limits.maxOutputBytes
+        if out.utf8.count > limit {
+            throw TemplateError(.limit, "the output passed its limit of \(limit) bytes")
+        }
     }
 }

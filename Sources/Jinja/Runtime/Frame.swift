@@ -1,0 +1,50 @@
+/// The variables one part of a render sees. Frames chain: a `for` body, a `with` body, a macro
+/// call each open a frame whose parent is the enclosing one; lookups walk outwards and end in the
+/// root frame of the template's context, then the environment's globals.
+/// Frames are confined to the thread of one render.
+final class Frame {
+    var locals: [String: Value]
+    let parent: Frame?
+    /// The root frame of a template's context: top-level `set` and `macro` land here and, unless
+    /// their name starts with `_`, are exported to `import`.
+    let isRoot: Bool
+    private(set) var exported: [String] = []
+
+    init(locals: [String: Value] = [:], parent: Frame?) {
+        self.locals = locals
+        self.parent = parent
+        isRoot = parent == nil
+    }
+
+    func lookup(_ name: String) -> Value? {
+        var frame: Frame? = self
+        while let current = frame {
+            if let value = current.locals[name] { return value }
+            frame = current.parent
+        }
+        return nil
+    }
+
+    /// Assigns in this frame, recording an export when this is a root frame.
+    func assign(_ name: String, _ value: Value, export: Bool = true) {
+        if isRoot && export && !name.hasPrefix("_") && !exported.contains(name) {
+            exported.append(name)
+        }
+        locals[name] = value
+    }
+
+    /// Every visible variable, inner frames winning: what an `include` with context sees.
+    func flattened() -> [String: Value] {
+        var chain: [Frame] = []
+        var frame: Frame? = self
+        while let current = frame {
+            chain.append(current)
+            frame = current.parent
+        }
+        var all: [String: Value] = [:]
+        for current in chain.reversed() {
+            all.merge(current.locals) { $1 }
+        }
+        return all
+    }
+}

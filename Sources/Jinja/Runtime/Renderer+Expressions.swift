@@ -1,0 +1,136 @@
+/// Expressions. Each failing node attaches its own place to the error, innermost first.
+extension Renderer {
+    func eval(_ expr: Expr, _ frame: Frame) throws -> Value {
+        do {
+            return try evaluate(expr, frame)
+        } catch let error as TemplateError where error.location == nil {
+            throw located(error, expr.location)
+        }
+    }
+
+    /// Python's truth of an expression, raising for a strict undefined.
+    func truth(_ expr: Expr, _ frame: Frame) throws -> Bool {
+        let value = try eval(expr, frame)
+        do {
+            return try state.truthy(value)
+        } catch let error as TemplateError {
+            throw located(error, expr.location)
+        }
+    }
+
+    private func evaluate(_ expr: Expr, _ frame: Frame) throws -> Value {
+        switch expr {
+        case .literal(let value):
+            return value
+        case .name(let name, _):
+            return lookup(name, frame)
+        case .attribute(let object, let name, _):
+            return try state.attribute(of: eval(object, frame), name)
+        case .item(let object, let key, _):
+            return try state.item(of: eval(object, frame), eval(key, frame))
+        case .slice(let object, let start, let stop, let step, _):
+            let value = try eval(object, frame)
+            return try state.slice(value, start: start.map { try eval($0, frame) },
+                                   stop: stop.map { try eval($0, frame) }, step: step.map { try eval($0, frame) })
+        case .list(let elements, _):
+            return .list(ListStorage(try elements.map { try eval($0, frame) }))
+        case .tuple(let elements, _):
+            return .tuple(try elements.map { try eval($0, frame) })
+        case .dict(let pairs, _):
+            var dict = OrderedDict()
+            for (key, value) in pairs {
+                try dict.set(eval(key, frame), eval(value, frame))
+            }
+            return .dict(DictStorage(dict))
+        case .unary(let op, let operand, _):
+            return try Operators.unary(op, eval(operand, frame), state: state)
+        case .binary(let op, let lhs, let rhs, _):
+            return try Operators.binary(op, eval(lhs, frame), eval(rhs, frame), state: state)
+        case .compare(let first, let rest, _):
+            var lhs = try eval(first, frame)
+            for (op, operandExpr) in rest {
+                let rhs = try eval(operandExpr, frame)
+                guard try Operators.compare(op, lhs, rhs, state: state) else { return .bool(false) }
+                lhs = rhs
+            }
+            return .bool(true)
+        case .and(let lhs, let rhs):
+            let left = try eval(lhs, frame)
+            return try state.truthy(left) ? eval(rhs, frame) : left
+        case .or(let lhs, let rhs):
+            let left = try eval(lhs, frame)
+            return try state.truthy(left) ? left : eval(rhs, frame)
+        case .concat(let parts, _):
+            return try concatenate(parts.map { try eval($0, frame) })
+        case .conditional(let condition, let then, let otherwise, let location):
+            if try truth(condition, frame) { return try eval(then, frame) }
+            if let otherwise { return try eval(otherwise, frame) }
+            return .undefined(Undefined(hint: "the inline if-expression on line \(location.line) evaluated to false and no else section was defined."))
+        case .filter(let input, let name, let arguments, _):
+            guard let input else { throw TemplateError(.syntax, "filter '\(name)' has no value to filter") }
+            return try state.callFilter(name, eval(input, frame), evalArguments(arguments, frame))
+        case .test(let operand, let name, let arguments, let negated, _):
+            let result = try state.callTest(name, eval(operand, frame), evalArguments(arguments, frame))
+            return .bool(result != negated)
+        case .call(let callee, let arguments, _):
+            return try state.call(eval(callee, frame), evalArguments(arguments, frame))
+        }
+    }
+
+    /// A name: the frames, then the environment's globals, then `self` (the template's blocks).
+    func lookup(_ name: String, _ frame: Frame) -> Value {
+        if let value = frame.lookup(name) ?? state.environment.globals[name] { return value }
+        return .undefined(Undefined(name: name))
+    }
+
+    /// `a ~ b`: strings joined; under autoescape, non-Markup parts are escaped and the result is
+    /// Markup, as Jinja2's `markup_join` does.
+    private func concatenate(_ values: [Value]) throws -> Value {
+        var text = ""
+        if state.autoescape {
+            for value in values { text += try state.output(value) }
+            return .markup(text)
+        }
+        for value in values { text += try state.str(value) }
+        return .string(text)
+    }
+
+    /// Applies a filter chain whose innermost value is missing (`{% filter %}`, `{% set x | f %}`)
+    /// to `value`.
+    func applyFilterChain(_ chain: Expr, to value: Value, _ frame: Frame) throws -> Value {
+        guard case .filter(let input, let name, let arguments, let location) = chain else {
+            return try eval(chain, frame)
+        }
+        let inner = try input.map { try applyFilterChain($0, to: value, frame) } ?? value
+        do {
+            return try state.callFilter(name, inner, evalArguments(arguments, frame))
+        } catch let error as TemplateError {
+            throw located(error, location)
+        }
+    }
+
+    /// Call-site arguments, with `*args` and `**kwargs` spread.
+    func evalArguments(_ arguments: Arguments, _ frame: Frame) throws -> CallArguments {
+        if arguments.positional.isEmpty && arguments.keyword.isEmpty && arguments.star == nil
+            && arguments.doubleStar == nil {
+            return .empty
+        }
+        var result = CallArguments()
+        result.positional = try arguments.positional.map { try eval($0, frame) }
+        if let star = arguments.star {
+            result.positional += try state.iterate(eval(star, frame))
+        }
+        result.keyword = try arguments.keyword.map { ($0.name, try eval($0.value, frame)) }
+        if let doubleStar = arguments.doubleStar {
+            let value = try eval(doubleStar, frame)
+            guard case .dict(let dict) = value else {
+                throw TemplateError(.type, "argument after ** must be a mapping, not \(value.typeName)")
+            }
+            for (key, item) in dict.snapshot.pairs {
+                guard case .string(let name) = key else { throw TemplateError(.type, "keywords must be strings") }
+                result.keyword.append((name, item))
+            }
+        }
+        return result
+    }
+}

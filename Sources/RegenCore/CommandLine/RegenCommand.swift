@@ -1,0 +1,79 @@
+import Documents
+import Foundation
+import Jinja
+
+/// The `regen` command line: picks the subcommand, runs it, and turns errors into diagnostics on
+/// standard error and an exit status (0 success, 1 an item failed, 2 usage or configuration).
+public enum RegenCommand {
+    static let usage = """
+        usage: regen <command> [options]
+
+        commands:
+          render TEMPLATE   render one template to standard output
+
+        Run 'regen <command> --help' for the options of a command.
+        """
+
+    public static func main(_ arguments: [String]) -> Int32 {
+        var standardOutput = StandardStream.output
+        var standardError = StandardStream.error
+        guard let command = arguments.first, command != "--help", command != "-h", command != "help" else {
+            standardError.write(usage + "\n")
+            return arguments.isEmpty ? 2 : 0
+        }
+        let rest = Array(arguments.dropFirst())
+        let commandUsage: String
+        let run: ([String], inout StandardStream) throws -> Int32
+        switch command {
+        case "render":
+            commandUsage = RenderCommand.usage
+            run = { try RenderCommand.run($0, output: &$1) }
+        default:
+            standardError.write("regen: error: unknown command '\(command)'\n\(usage)\n")
+            return 2
+        }
+        if rest.contains("--help") || rest.contains("-h") {
+            standardOutput.write(commandUsage + "\n")
+            return 0
+        }
+        do {
+            return try run(rest, &standardOutput)
+        } catch let error as UsageError {
+            standardError.write("regen \(command): error: \(error.message)\n\(commandUsage)\n")
+            return 2
+        } catch let error as TemplateError {
+            standardError.write("\(error)\n")
+            return 1
+        } catch let error as DocumentError {
+            standardError.write("\(error)\n")
+            return 2
+        } catch {
+            standardError.write("\(error)\n")
+            return 2
+        }
+    }
+}
+
+/// Standard output or standard error, written with `write(2)` so that nothing is buffered away
+/// if the process ends.
+struct StandardStream: TextOutputStream {
+    let descriptor: Int32
+
+    static let output = StandardStream(descriptor: 1)
+    static let error = StandardStream(descriptor: 2)
+
+    mutating func write(_ string: String) {
+        var text = string
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Documents
+import Foundation
+import Jinja
+import YAML
+
+/// Data files that contexts read: JSON, YAML, or any other file as text.
+public enum DataFile {
+    /// What a data file can fail with, with the file named.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Reads and parses `path`; `displayPath` is how messages name it.
+    public static func read(path: String, displayPath: String) throws -> Document {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure(description: "\(displayPath): error: cannot read the file")
+        }
+        let bytes = [UInt8](data)
+        switch (path as NSString).pathExtension.lowercased() {
+        case "json":
+            return try JSONReader.read(bytes, file: displayPath)
+        case "yaml", "yml":
+            return try YAMLReader.read(bytes, file: displayPath)
+        default:
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw Failure(description: "\(displayPath): error: the file is not UTF-8 text")
+            }
+            return .string(text, Mark(line: 1, column: 1))
+        }
+    }
+
+    /// Reads a context file whose top level must be a mapping with string keys.
+    public static func readContext(path: String, displayPath: String) throws -> [(String, Value)] {
+        let document = try read(path: path, displayPath: displayPath)
+        guard case .object(let members, _) = document else {
+            throw DocumentError(file: displayPath, mark: document.mark,
+                                message: "a context file must hold a mapping, not \(document.kindName)")
+        }
+        return try members.map { member in
+            guard let key = member.key.stringValue else {
+                throw DocumentError(file: displayPath, mark: member.key.mark, message: "context keys must be strings")
+            }
+            return (key, Value(member.value))
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The project model, generators, writer and build.
