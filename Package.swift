@@ -19,6 +19,8 @@ let package = Package(
         .target(name: "RegenCore", dependencies: ["Jinja", "Documents", "YAML"]),
         // The thin command-line executable.
         .executableTarget(name: "regen", dependencies: ["RegenCore"]),
+        // Times the template engine for bench/templates.py; not installed, not part of `regen`.
+        .executableTarget(name: "regen-bench", dependencies: ["Jinja", "RegenCore"], path: "Sources/RegenBench"),
 
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
