@@ -68,6 +68,9 @@ public final class Environment: Sendable {
     public let filters: [String: FilterFunction]
     public let tests: [String: TestFunction]
     public let globals: [String: Value]
+    /// The names the parser accepts (Jinja2 refuses unknown filters and tests when it compiles).
+    private let filterNames: Set<String>
+    private let testNames: Set<String>
     private let cache = Mutex<[String: Template]>([:])
 
     public init(loader: (any TemplateLoader)? = nil, options: EnvironmentOptions = EnvironmentOptions(),
@@ -78,6 +81,8 @@ public final class Environment: Sendable {
         self.filters = Builtins.filters.merging(filters) { $1 }
         self.tests = Builtins.tests.merging(tests) { $1 }
         self.globals = Builtins.globals.merging(globals) { $1 }
+        filterNames = Set(self.filters.keys)
+        testNames = Set(self.tests.keys)
     }
 
     /// Parses template text that did not come from the loader.
@@ -114,7 +119,7 @@ public final class Environment: Sendable {
     }
 
     private func parse(_ source: TemplateSource) throws -> Template {
-        try Parser.parse(source, options: options.syntax, filters: Set(filters.keys), tests: Set(tests.keys))
+        try Parser.parse(source, options: options.syntax, filters: filterNames, tests: testNames)
     }
 
     func autoescape(for name: String) -> Bool { options.autoescape.applies(to: name) }
