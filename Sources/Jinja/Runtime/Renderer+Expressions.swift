@@ -83,14 +83,15 @@ extension Renderer {
         return .undefined(Undefined(name: name))
     }
 
-    /// `a ~ b`: strings joined; under autoescape, non-Markup parts are escaped and the result is
-    /// Markup, as Jinja2's `markup_join` does.
+    /// `a ~ b`: the parts' strings joined. Under autoescape, as Jinja2's `markup_join`: once a
+    /// part is Markup, the result is Markup and the other parts are escaped into it.
     private func concatenate(_ values: [Value]) throws -> Value {
-        var text = ""
-        if state.autoescape {
+        if state.autoescape, values.contains(where: { if case .markup = $0 { return true } else { return false } }) {
+            var text = ""
             for value in values { text += try state.output(value) }
             return .markup(text)
         }
+        var text = ""
         for value in values { text += try state.str(value) }
         return .string(text)
     }

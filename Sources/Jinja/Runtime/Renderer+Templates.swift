@@ -31,7 +31,10 @@ extension Renderer {
         try state.enter()
         defer { state.leave() }
         do {
-            try renderTemplate(template, context: makeContext(withContext ? frame.flattened() : [:]), into: &out)
+            // An included template sees the includer's variables, but not its `loop`, as in Jinja2.
+            var variables = withContext ? frame.flattened() : [:]
+            variables["loop"] = nil
+            try renderTemplate(template, context: makeContext(variables), into: &out)
         } catch let error as TemplateError where error.kind == .recursion && error.location == nil {
             throw located(error, location)
         }
