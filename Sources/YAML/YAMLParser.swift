@@ -5,6 +5,9 @@ import Documents
 struct YAMLParser {
     private var scanner: YAMLScanner
     private var depth = 0
+    /// The first value that cannot be constructed (an impossible date, a list as a key). PyYAML
+    /// constructs once the whole stream is parsed, so a syntax error further on wins over it.
+    private var constructionFailure: YAMLFailure?
 
     init(_ chars: [UInt32]) {
         scanner = YAMLScanner(chars)
@@ -43,6 +46,7 @@ struct YAMLParser {
             }
         }
         _ = try scanner.nextToken()  // stream end
+        if let constructionFailure { throw constructionFailure }
         return document ?? .null(Mark(line: 1, column: 1))
     }
 
@@ -84,7 +88,7 @@ struct YAMLParser {
         let start = token.start
         if case .scalar(let text, let plain) = token.kind {
             _ = try scanner.nextToken()
-            return try scalar(text, plain: plain, at: start).document
+            return scalar(text, plain: plain, at: start).document
         }
         depth += 1
         defer { depth -= 1 }
@@ -109,13 +113,23 @@ struct YAMLParser {
         }
     }
 
-    private func scalar(_ text: String, plain: Bool, at start: YAMLMark) throws(YAMLFailure) -> YAMLScalars.Resolved {
+    private mutating func scalar(_ text: String, plain: Bool, at start: YAMLMark) -> YAMLScalars.Resolved {
         let mark = Self.mark(start)
         guard plain else { return YAMLScalars.Resolved(document: .string(text, mark)) }
         do {
             return try YAMLScalars.resolve(text, mark: mark)
         } catch {
-            throw YAMLFailure(error.message, at: start)
+            if constructionFailure == nil { constructionFailure = YAMLFailure(error.message, at: start) }
+            return YAMLScalars.Resolved(document: .null(mark))
+        }
+    }
+
+    private mutating func add(_ key: Entry, _ value: Document, to mapping: inout MappingBuilder) throws(YAMLFailure) {
+        do {
+            try mapping.add(key, value)
+        } catch {
+            if key.isMerge { throw error }
+            if constructionFailure == nil { constructionFailure = error }
         }
     }
 
@@ -189,7 +203,7 @@ struct YAMLParser {
                 } else {
                     value = emptyScalar(valueToken.start)
                 }
-                try mapping.add(key, value)
+                try add(key, value, to: &mapping)
             } else if token.kind == .blockEnd {
                 _ = try scanner.nextToken()
                 return mapping.document
@@ -217,7 +231,7 @@ struct YAMLParser {
             if plain, text == "<<" {
                 return Entry(document: .string(text, Self.mark(token.start)), isMerge: true)
             }
-            let resolved = try scalar(text, plain: plain, at: token.start)
+            let resolved = scalar(text, plain: plain, at: token.start)
             return Entry(document: resolved.document, isTimestamp: resolved.isTimestamp)
         }
         return Entry(document: try parseNode(&self))
@@ -252,7 +266,7 @@ struct YAMLParser {
                     key = Entry(document: emptyScalar(token.end))
                 }
                 let value = try parseFlowValue(closing: .flowSequenceEnd)
-                try mapping.add(key, value)
+                try add(key, value, to: &mapping)
                 items.append(mapping.document)
             } else if token.kind != .flowSequenceEnd {
                 items.append(try parseFlowNode())
@@ -297,11 +311,11 @@ struct YAMLParser {
                 } else {
                     key = Entry(document: emptyScalar(token.end))
                 }
-                try mapping.add(key, try parseFlowValue(closing: .flowMappingEnd))
+                try add(key, try parseFlowValue(closing: .flowMappingEnd), to: &mapping)
             } else if token.kind != .flowMappingEnd {
                 // `{a, b: 1}`: a key without a value.
                 let key = try parseKey { (parser: inout YAMLParser) throws(YAMLFailure) in try parser.parseFlowNode() }
-                try mapping.add(key, emptyScalar(try scanner.peekToken().start))
+                try add(key, emptyScalar(try scanner.peekToken().start), to: &mapping)
             }
         }
         _ = try scanner.nextToken()
