@@ -1,0 +1,103 @@
+/// Binding the arguments of a call to named parameters, as Python binds a function's signature,
+/// with Python's `TypeError` messages for missing, surplus and unexpected arguments.
+struct Signature: Sendable {
+    /// The Python function name that messages use (`do_center`, `split`, …).
+    let function: String
+    /// Parameter names in order; positional or keyword.
+    let names: [String]
+    /// How many of `names` have no default.
+    let required: Int
+    /// Arguments that Python counts but the template does not pass (the filtered value, the
+    /// environment): they shift the numbers in the messages.
+    let implicit: Int
+
+    init(_ function: String, _ names: [String], required: Int = 0, implicit: Int = 1) {
+        self.function = function
+        self.names = names
+        self.required = required
+        self.implicit = implicit
+    }
+
+    /// The values in parameter order; nil where the caller passed nothing.
+    @discardableResult
+    func bind(_ arguments: CallArguments) throws -> [Value?] {
+        var bound = [Value?](repeating: nil, count: names.count)
+        if arguments.positional.count > names.count {
+            let low = required + implicit, high = names.count + implicit
+            let given = arguments.positional.count + implicit
+            let takes: String
+            if low == high {
+                takes = "\(high) positional argument\(high == 1 ? "" : "s")"
+            } else {
+                takes = "from \(low) to \(high) positional arguments"
+            }
+            throw TemplateError(.type, "\(function)() takes \(takes) but \(given) \(given == 1 ? "was" : "were") given")
+        }
+        for (i, value) in arguments.positional.enumerated() { bound[i] = value }
+        for (name, value) in arguments.keyword {
+            guard let i = names.firstIndex(of: name) else {
+                throw TemplateError(.type, "\(function)() got an unexpected keyword argument '\(name)'")
+            }
+            if bound[i] != nil {
+                throw TemplateError(.type, "\(function)() got multiple values for argument '\(name)'")
+            }
+            bound[i] = value
+        }
+        let missing = (0..<required).filter { bound[$0] == nil }.map { "'\(names[$0])'" }
+        if !missing.isEmpty {
+            let list: String
+            if missing.count == 1 { list = missing[0] }
+            else { list = missing.dropLast().joined(separator: ", ") + " and " + (missing.last ?? "") }
+            throw TemplateError(.type, "\(function)() missing \(missing.count) required positional argument\(missing.count == 1 ? "" : "s"): \(list)")
+        }
+        return bound
+    }
+
+    /// Checks that a function taking no arguments got none.
+    static func none(_ function: String, _ arguments: CallArguments, implicit: Int = 1) throws {
+        _ = try Signature(function, [], implicit: implicit).bind(arguments)
+    }
+}
+
+/// Conversions of argument values to the Swift types that builtins work with, raising what
+/// Python raises for a wrong type.
+extension RenderState {
+    /// Python's `__index__`: ints and booleans.
+    func index(_ value: Value) throws -> Int {
+        switch value {
+        case .int(let i): return i
+        case .bool(let b): return b ? 1 : 0
+        case .undefined(let u) where undefinedPolicy == .strict: throw undefinedError(u)
+        default: throw TemplateError(.type, "'\(typeName(of: value))' object cannot be interpreted as an integer")
+        }
+    }
+
+    /// An optional int argument: nil for an absent argument or `none`.
+    func optionalIndex(_ value: Value?) throws -> Int? {
+        guard let value else { return nil }
+        if case .none = value { return nil }
+        return try index(value)
+    }
+
+    /// A string argument where Python takes any object and calls `str()` on it.
+    func optionalString(_ value: Value?) throws -> String? {
+        guard let value else { return nil }
+        if case .none = value { return nil }
+        return try str(value)
+    }
+
+    /// A string argument where Python requires a `str`.
+    func requireString(_ value: Value, _ message: @autoclosure () -> String) throws -> String {
+        switch value {
+        case .string(let s), .markup(let s): return s
+        case .undefined(let u) where undefinedPolicy == .strict: throw undefinedError(u)
+        default: throw TemplateError(.type, message())
+        }
+    }
+
+    /// The type name Python would print: `StrictUndefined` under the strict policy.
+    func typeName(of value: Value) -> String {
+        if case .undefined = value, undefinedPolicy == .strict { return "StrictUndefined" }
+        return value.typeName
+    }
+}
