@@ -125,24 +125,3 @@ final class LoopObject: JinjaObject, @unchecked Sendable {
         return renderer.captured(text)
     }
 }
-
-/// A function implemented in Swift, such as `loop.cycle` or a bound method.
-final class BuiltinFunction: JinjaObject, @unchecked Sendable {
-    // @unchecked: the closures of loop helpers capture their loop object, which stays on the
-    // render's thread; the closures of global functions capture nothing mutable.
-    let name: String
-    let body: (CallArguments, RenderState) throws -> Value
-
-    init(name: String, body: @escaping (CallArguments, RenderState) throws -> Value) {
-        self.name = name
-        self.body = body
-    }
-
-    var typeName: String { "builtin_function_or_method" }
-    var isCallable: Bool { true }
-    var pythonRepr: String { "<built-in function \(name)>" }
-
-    func call(_ arguments: CallArguments, state: RenderState) throws -> Value {
-        try body(arguments, state)
-    }
-}

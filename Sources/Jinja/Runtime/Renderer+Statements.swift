@@ -125,7 +125,7 @@ extension Renderer {
                 try assign(inner, item, in: frame, at: location)
             }
         case .attribute(let name, let attribute):
-            guard case .object(let object)? = frame.lookup(name), let namespace = object as? AttributeAssignable else {
+            guard case .object(let object)? = frame.lookup(name), let namespace = object as? Namespace else {
                 throw located(TemplateError(.runtime, "cannot assign attribute on non-namespace object"), location)
             }
             namespace.set(attribute, value)
@@ -142,9 +142,4 @@ private extension TemplateError {
             self.init(kind, message)
         }
     }
-}
-
-/// Objects whose attributes `{% set obj.attr = … %}` may assign: Jinja2 allows only namespaces.
-protocol AttributeAssignable: JinjaObject {
-    func set(_ name: String, _ value: Value)
 }
