@@ -65,11 +65,13 @@ public final class RenderState {
 
     /// Enters a nested call (macro, include, recursive loop); pair with `leave()`.
     func enter() throws {
-        depth += 1
-        if depth > environment.options.limits.maxRecursionDepth {
-            depth -= 1
+        if depth >= environment.options.limits.maxRecursionDepth {
             throw TemplateError(.recursion, "maximum recursion depth exceeded (\(environment.options.limits.maxRecursionDepth) nested calls, includes or loops)")
         }
+        if StackGuard.remaining < StackGuard.reserve {
+            throw TemplateError(.recursion, "maximum recursion depth exceeded (the thread's stack is nearly full after \(depth) nested calls, includes or loops)")
+        }
+        depth += 1
     }
 
     func leave() { depth -= 1 }

@@ -61,7 +61,11 @@ extension Renderer {
             let left = try eval(lhs, frame)
             return try state.truthy(left) ? left : eval(rhs, frame)
         case .concat(let parts, _):
-            return try concatenate(parts.map { try eval($0, frame) })
+            let values = try parts.map { try eval($0, frame) }
+            // Jinja2 folds a concatenation of constants at compile time into a plain string, so
+            // even a `|safe` part is escaped again on output; only a runtime join keeps Markup.
+            return try parts.allSatisfy(\.isFoldableConstant) ? .string(values.map { try state.str($0) }.joined())
+                : concatenate(values)
         case .conditional(let condition, let then, let otherwise, let location):
             if try truth(condition, frame) { return try eval(then, frame) }
             if let otherwise { return try eval(otherwise, frame) }

@@ -5,7 +5,8 @@ extension Renderer {
     func renderBlock(named name: String, at index: Int, frame: Frame?, context: RenderContext,
                      into out: inout String, location: SourceLocation) throws {
         guard let chain = context.blocks[name], index < chain.count else {
-            throw located(TemplateError(.runtime, "there is no parent block called '\(name)'."), location)
+            // Jinja2 raises this as an UndefinedError.
+            throw located(TemplateError(.undefined, "there is no parent block called '\(name)'."), location)
         }
         let (definition, template) = chain[index]
         if definition.required {
@@ -102,7 +103,7 @@ final class SuperBlock: JinjaObject, @unchecked Sendable {
     func call(_ arguments: CallArguments, state: RenderState) throws -> Value {
         let renderer = state.renderer!
         guard let chain = context.blocks[name], index < chain.count else {
-            throw TemplateError(.runtime, "there is no parent block called '\(name)'.")
+            throw TemplateError(.undefined, "there is no parent block called '\(name)'.")
         }
         let text = try renderer.capture { out in
             try renderer.renderBlock(named: name, at: index, frame: frame, context: context, into: &out,

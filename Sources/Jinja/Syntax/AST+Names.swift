@@ -78,3 +78,35 @@ extension Expr {
         }
     }
 }
+
+extension Expr {
+    /// Jinja2's filters that take no context, which its optimizer may fold over constants.
+    private static let contextFreeFilters: Set<String> = [
+        "abs", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape",
+        "filesizeformat", "float", "forceescape", "format", "indent", "int", "items", "length", "lower",
+        "pprint", "reverse", "round", "safe", "string", "striptags", "title", "trim", "upper", "urlencode",
+        "wordcount",
+    ]
+
+    /// True when Jinja2's compile-time optimizer would turn the expression into a constant.
+    var isFoldableConstant: Bool {
+        switch self {
+        case .literal: return true
+        case .list(let items, _), .tuple(let items, _), .concat(let items, _):
+            return items.allSatisfy(\.isFoldableConstant)
+        case .dict(let pairs, _):
+            return pairs.allSatisfy { $0.key.isFoldableConstant && $0.value.isFoldableConstant }
+        case .unary(_, let operand, _):
+            return operand.isFoldableConstant
+        case .binary(_, let lhs, let rhs, _):
+            return lhs.isFoldableConstant && rhs.isFoldableConstant
+        case .filter(let input, let name, let arguments, _):
+            guard let input, Expr.contextFreeFilters.contains(name), arguments.star == nil,
+                  arguments.doubleStar == nil else { return false }
+            return input.isFoldableConstant && arguments.positional.allSatisfy(\.isFoldableConstant)
+                && arguments.keyword.allSatisfy { $0.value.isFoldableConstant }
+        default:
+            return false
+        }
+    }
+}

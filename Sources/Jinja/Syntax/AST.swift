@@ -33,7 +33,8 @@ public indirect enum Expr: Sendable {
     /// Where the expression starts, for error reports.
     public var location: SourceLocation? {
         switch self {
-        case .literal, .and, .or: return nil
+        case .literal: return nil
+        case .and(let lhs, _), .or(let lhs, _): return lhs.location
         case .name(_, let l), .attribute(_, _, let l), .item(_, _, let l), .slice(_, _, _, _, let l),
              .list(_, let l), .tuple(_, let l), .dict(_, let l), .unary(_, _, let l),
              .binary(_, _, _, let l), .compare(_, _, let l), .concat(_, let l),
