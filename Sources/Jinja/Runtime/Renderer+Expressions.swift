@@ -25,9 +25,9 @@ extension Renderer {
         case .name(let name, _):
             return lookup(name, frame)
         case .attribute(let object, let name, _):
-            return try state.attribute(of: eval(object, frame), name)
+            return try state.attribute(of: defined(object, frame), name)
         case .item(let object, let key, _):
-            return try state.item(of: eval(object, frame), eval(key, frame))
+            return try state.item(of: defined(object, frame), eval(key, frame))
         case .slice(let object, let start, let stop, let step, _):
             let value = try eval(object, frame)
             return try state.slice(value, start: start.map { try eval($0, frame) },
@@ -79,6 +79,16 @@ extension Renderer {
         case .call(let callee, let arguments, _):
             return try state.call(eval(callee, frame), evalArguments(arguments, frame))
         }
+    }
+
+    /// The value of an expression whose attribute or item is wanted: an undefined is an error
+    /// under either policy, reported where the undefined expression stands.
+    private func defined(_ expr: Expr, _ frame: Frame) throws -> Value {
+        let value = try eval(expr, frame)
+        if case .undefined(let undefined) = value {
+            throw located(state.undefinedError(undefined), expr.location)
+        }
+        return value
     }
 
     /// A name: the frames, then the environment's globals, then `self` (the template's blocks).
