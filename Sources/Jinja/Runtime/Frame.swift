@@ -3,7 +3,7 @@
 /// root frame of the template's context, then the environment's globals.
 /// Frames are confined to the thread of one render.
 final class Frame {
-    var locals: [String: Value]
+    var locals: Variables
     let parent: Frame?
     /// The root frame of a template's context: top-level `set` and `macro` land here and, unless
     /// their name starts with `_`, are exported to `import`.
@@ -11,7 +11,7 @@ final class Frame {
     private(set) var exported: [String] = []
 
     init(locals: [String: Value] = [:], parent: Frame?) {
-        self.locals = locals
+        self.locals = Variables(locals)
         self.parent = parent
         isRoot = parent == nil
     }
@@ -43,7 +43,7 @@ final class Frame {
         }
         var all: [String: Value] = [:]
         for current in chain.reversed() {
-            all.merge(current.locals) { $1 }
+            for (name, value) in current.locals.pairs { all[name] = value }
         }
         return all
     }

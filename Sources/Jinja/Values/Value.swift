@@ -139,6 +139,17 @@ public struct OrderedDict: Sendable {
     public var isEmpty: Bool { keys.isEmpty }
 
     public subscript(key: String) -> Value? {
+        // Most template dicts are small records: comparing a few short strings is cheaper than
+        // hashing one (Swift's hasher is SipHash, seeded per process).
+        if keys.count <= 8 {
+            for (i, k) in keys.enumerated() {
+                switch k {
+                case .string(let s), .markup(let s): if s == key { return values[i] }
+                default: continue
+                }
+            }
+            return nil
+        }
         guard let i = index[.string(key)] else { return nil }
         return values[i]
     }
