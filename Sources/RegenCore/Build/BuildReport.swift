@@ -22,7 +22,7 @@ struct BuildReport {
         for result in results {
             switch result.status {
             case .written: lines.append("wrote  \(result.item?.target.output ?? "")")
-            case .failed(let diagnostic): lines.append("failed \(result.item?.name ?? "-"): \(diagnostic.message)")
+            case .failed(let diagnostic): lines.append("failed \(result.item?.name ?? "-"): \(Self.summary(diagnostic, result.item))")
             default: continue
             }
         }
@@ -33,13 +33,21 @@ struct BuildReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The diagnostics of the failed items, for standard error.
+    /// A failure in one line: its message, after its place when that is not the config itself
+    /// (a data file, a template).
+    static func summary(_ failure: Diagnostic, _ item: BuildItem?) -> String {
+        guard let item, let file = failure.file, file != item.config.file else { return failure.message }
+        return failure.location + failure.message
+    }
+
+    /// The diagnostics of the failed items, for standard error, each followed by the config it
+    /// failed when it points elsewhere.
     var failureDiagnostics: String {
-        results.compactMap { result in
-            result.failure.map { failure in
-                result.item.map { failure.with(message: "\($0.name): \(failure.message)") } ?? failure
-            }
-        }.map { "\($0)\n" }.joined()
+        results.compactMap { result -> String? in
+            guard let failure = result.failure else { return nil }
+            guard let item = result.item, failure.file != item.config.file else { return "\(failure)\n" }
+            return "\(failure)\nnote: while building \(item.name) (\(item.config.file))\n"
+        }.joined()
     }
 
     var json: Document {
