@@ -46,16 +46,18 @@ import Testing
 
     @Test func aTimeoutKillsTheWholeProcessGroup() throws {
         let folder = try TemporaryFolder()
+        defer { withExtendedLifetime(folder) {} }
         let marker = folder.path + "/grandchild-survived"
-        // The grandchild would write the marker after 2 s unless its group is killed.
-        let script = "[\"sh\", \"-c\", \"(sleep 2; touch \(marker)) & sleep 30\"]"
+        // The grandchild would write the marker after 6 s unless its group is killed (6 s leaves
+        // room for a loaded machine; the kill is due after 0.5 s).
+        let script = "[\"sh\", \"-c\", \"(sleep 6; touch \(marker)) & sleep 30\"]"
         let (project, kept) = try project(script, timeout: 0.5)
         defer { withExtendedLifetime(kept) {} }
         let start = Date()
         let error = try #require(render(project, "cmd").failure)
         #expect(error.message == "Command 'sh' timed out after 0.5 s and was killed")
-        #expect(Date().timeIntervalSince(start) < 5)
-        Thread.sleep(forTimeInterval: 2.5)
+        #expect(Date().timeIntervalSince(start) < 6)
+        Thread.sleep(forTimeInterval: max(0, 6.5 - Date().timeIntervalSince(start)))
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
 
