@@ -9,7 +9,13 @@ public enum RegenCommand {
         usage: regen <command> [options]
 
         commands:
+          build [ID...]     render configs and write their outputs (all with --all or no ID)
+          check             load and render everything, write nothing
+          list              list the configs of the project
+          preview ID        render one config to standard output
           render TEMPLATE   render one template to standard output
+
+        Project commands run in the folder holding watch.yaml, or take --project DIR.
 
         Run 'regen <command> --help' for the options of a command.
         """
@@ -28,6 +34,18 @@ public enum RegenCommand {
         case "render":
             commandUsage = RenderCommand.usage
             run = { try RenderCommand.run($0, output: &$1) }
+        case "build":
+            commandUsage = BuildCommand.usage
+            run = { try BuildCommand.run($0, output: &$1) }
+        case "check":
+            commandUsage = BuildCommand.checkUsage
+            run = { try BuildCommand.check($0, output: &$1) }
+        case "list":
+            commandUsage = ListCommand.usage
+            run = { try ListCommand.run($0, output: &$1) }
+        case "preview":
+            commandUsage = PreviewCommand.usage
+            run = { try PreviewCommand.run($0, output: &$1) }
         default:
             standardError.write("regen: error: unknown command '\(command)'\n\(usage)\n")
             return 2
@@ -44,6 +62,9 @@ public enum RegenCommand {
         } catch let error as TemplateError {
             standardError.write("\(error)\n")
             return 1
+        } catch let error as Diagnostic {
+            standardError.write("\(error)\n")
+            return 2
         } catch let error as DocumentError {
             standardError.write("\(error)\n")
             return 2

@@ -5,27 +5,27 @@ import YAML
 
 /// Data files that contexts read: JSON, YAML, or any other file as text.
 public enum DataFile {
-    /// What a data file can fail with, with the file named.
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     /// Reads and parses `path`; `displayPath` is how messages name it.
     public static func read(path: String, displayPath: String) throws -> Document {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Failure(description: "\(displayPath): error: cannot read the file")
-        }
-        let bytes = [UInt8](data)
-        switch (path as NSString).pathExtension.lowercased() {
-        case "json":
-            return try JSONReader.read(bytes, file: displayPath)
-        case "yaml", "yml":
-            return try YAMLReader.read(bytes, file: displayPath)
-        default:
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw Failure(description: "\(displayPath): error: the file is not UTF-8 text")
+        try parse(InputFile.read(path, name: displayPath), path: path, displayPath: displayPath)
+    }
+
+    /// Parses a data file's bytes by the extension of `path`.
+    static func parse(_ bytes: [UInt8], path: String, displayPath: String) throws(Diagnostic) -> Document {
+        do {
+            switch (path as NSString).pathExtension.lowercased() {
+            case "json":
+                return try JSONReader.read(bytes, file: displayPath)
+            case "yaml", "yml":
+                return try YAMLReader.read(bytes, file: displayPath)
+            default:
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    throw Diagnostic(file: displayPath, "the file is not UTF-8 text")
+                }
+                return .string(text, Mark(line: 1, column: 1))
             }
-            return .string(text, Mark(line: 1, column: 1))
+        } catch {
+            throw Diagnostic(any: error, file: displayPath)
         }
     }
 

@@ -1,0 +1,151 @@
+import Dispatch
+import Foundation
+
+/// Runs an external program: `input` on its standard input, its standard output collected, the
+/// end of its standard error kept, and its whole process group killed when time runs out.
+///
+/// Blocks the calling thread (a build worker `Thread`, never a Task). The three streams are
+/// socket pairs made with `SOCK_CLOEXEC`, so no other child started at the same moment inherits
+/// them (its copy would hold our end-of-file back), and the input is written with `MSG_NOSIGNAL`,
+/// so a program that does not read it cannot kill us with SIGPIPE.
+enum CommandRunner {
+    struct Outcome {
+        var status: Int32
+        var signaled: Bool
+        var output: [UInt8]
+        var errorTail: String
+        var timedOut: Bool
+        var outputTooLarge: Bool
+    }
+
+    /// How much standard error is kept: the end is what says what went wrong.
+    static let errorTailBytes = 2_000
+    static let outputLimit = 256 << 20
+
+    static func run(executable: String, arguments: [String], directory: String, environment: [String: String],
+                    input: [UInt8], timeout: Double) throws -> Outcome {
+        let stdin = try socketPair(), stdout = try socketPair(), stderr = try socketPair()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = environment
+        process.standardInput = FileHandle(fileDescriptor: stdin.child, closeOnDealloc: false)
+        process.standardOutput = FileHandle(fileDescriptor: stdout.child, closeOnDealloc: false)
+        process.standardError = FileHandle(fileDescriptor: stderr.child, closeOnDealloc: false)
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { @Sendable _ in exited.signal() }
+        defer {
+            for fd in [stdin.parent, stdout.parent, stderr.parent] where fd >= 0 { close(fd) }
+        }
+        do {
+            try process.run()
+        } catch {
+            for fd in [stdin.child, stdout.child, stderr.child] { close(fd) }
+            throw error
+        }
+        for fd in [stdin.child, stdout.child, stderr.child] { close(fd) }
+
+        var outcome = Outcome(status: 0, signaled: false, output: [], errorTail: "", timedOut: false, outputTooLarge: false)
+        var errorBytes: [UInt8] = []
+        var inputFD = stdin.parent, outputFD = stdout.parent, errorFD = stderr.parent
+        var written = 0
+        if input.isEmpty { shutdown(inputFD, Int32(SHUT_WR)); close(inputFD); inputFD = -1 }
+        for fd in [inputFD, outputFD, errorFD] where fd >= 0 { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+
+        while outputFD >= 0 || errorFD >= 0 {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now < deadline else {
+                outcome.timedOut = true
+                break
+            }
+            var fds = [pollfd(fd: inputFD, events: Int16(POLLOUT), revents: 0),
+                       pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: errorFD, events: Int16(POLLIN), revents: 0)]
+            let waitMilliseconds = Int32(min(1_000, (deadline - now) / 1_000_000 + 1))
+            // Descriptors of -1 are ignored by poll(): finished streams stay in the array.
+            let ready = poll(&fds, nfds_t(fds.count), waitMilliseconds)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw System.Failure(operation: "poll", code: errno)
+            }
+            if inputFD >= 0, fds[0].revents != 0 {
+                let count = input.withUnsafeBytes { raw in
+                    send(inputFD, raw.baseAddress! + written, raw.count - written, Int32(MSG_NOSIGNAL))
+                }
+                if count > 0 { written += count }
+                // Done, or the program closed its input without reading it all: either way, stop.
+                if written == input.count || (count < 0 && errno != EAGAIN && errno != EINTR) {
+                    shutdown(inputFD, Int32(SHUT_WR))
+                    close(inputFD)
+                    inputFD = -1
+                }
+            }
+            if outputFD >= 0, fds[1].revents != 0, !drain(&outputFD, into: &outcome.output, buffer: &buffer) {
+                if outcome.output.count > outputLimit {
+                    outcome.outputTooLarge = true
+                    break
+                }
+            }
+            if errorFD >= 0, fds[2].revents != 0 {
+                _ = drain(&errorFD, into: &errorBytes, buffer: &buffer)
+                if errorBytes.count > errorTailBytes * 2 { errorBytes.removeFirst(errorBytes.count - errorTailBytes) }
+            }
+        }
+        if outcome.timedOut || outcome.outputTooLarge {
+            // The child leads its own process group (Foundation.Process): end the whole tree.
+            kill(-process.processIdentifier, SIGKILL)
+        }
+        exited.wait()
+        outcome.status = process.terminationStatus
+        outcome.signaled = process.terminationReason == .uncaughtSignal
+        outcome.errorTail = String(decoding: errorBytes.suffix(errorTailBytes), as: UTF8.self)
+        return outcome
+    }
+
+    /// Reads what is there; closes the descriptor at end of file. Returns false when it closed.
+    private static func drain(_ fd: inout Int32, into bytes: inout [UInt8], buffer: inout [UInt8]) -> Bool {
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if count > 0 {
+                bytes.append(contentsOf: buffer[0..<count])
+                if bytes.count > outputLimit { return false }
+                continue
+            }
+            if count < 0, errno == EINTR { continue }
+            if count < 0, errno == EAGAIN { return true }
+            close(fd)
+            fd = -1
+            return false
+        }
+    }
+
+    private static func socketPair() throws -> (parent: Int32, child: Int32) {
+        var fds: [Int32] = [-1, -1]
+        try System.retrying("socketpair") {
+            socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds)
+        }
+        return (fds[0], fds[1])
+    }
+
+    /// The program to run: a path with a slash is relative to `directory`; a bare name is
+    /// looked up in `PATH`. Nil when there is no such executable file.
+    static func locate(_ program: String, directory: String, path: String?) -> String? {
+        if program.contains("/") {
+            let candidate = program.hasPrefix("/") ? program : directory + "/" + program
+            return isExecutable(candidate) ? candidate : nil
+        }
+        for folder in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
+            let candidate = String(folder) + "/" + program
+            if isExecutable(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    private static func isExecutable(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG && access(path, X_OK) == 0
+    }
+}

@@ -1,0 +1,125 @@
+import Documents
+import Foundation
+import YAML
+
+/// A loaded project: its settings and every content config that could be read. Configs that
+/// could not be read are `problems` (configuration errors, exit status 2); the others still build.
+struct Project: Sendable {
+    /// Absolute, as the shell sees it (links not resolved).
+    let root: String
+    /// `root` with links resolved: what "inside the project" is checked against.
+    let resolvedRoot: String
+    let settings: ProjectSettings
+    let configs: [ContentConfig]
+    let problems: [Diagnostic]
+
+    static let settingsFile = "watch.yaml"
+    static let configExtensions: Set<String> = ["json", "yaml", "yml"]
+
+    /// Loads `root`. Throws when the project as a whole is unusable: a bad `watch.yaml`, no
+    /// configs folder.
+    static func load(root: String) throws(Diagnostic) -> Project {
+        let root = ProjectPath.absolute(root)
+        guard let resolvedRoot = InputFile.resolved(root) else {
+            throw Diagnostic(file: root, "the project folder does not exist")
+        }
+        let settings = try loadSettings(root: root)
+        let configsFolder = root + "/" + settings.configs
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: configsFolder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw Diagnostic(file: settings.configs, "no configs folder in \(root) (run regen in the project's folder or pass --project DIR)")
+        }
+        var configs: [ContentConfig] = []
+        var problems: [Diagnostic] = []
+        var byID: [String: ContentConfig] = [:]
+        var byOutput: [String: String] = [:]
+        for file in configFiles(in: settings.configs, root: root) {
+            let config: ContentConfig
+            do {
+                config = try loadConfig(file, root: root, resolvedRoot: resolvedRoot)
+            } catch {
+                problems.append(error)
+                continue
+            }
+            if let first = byID[config.id] {
+                problems.append(config.source.error(at: config.idMark, "Duplicate config id '\(config.id)': \(first.file) and \(config.file)"))
+                continue
+            }
+            if let clash = config.targets.first(where: { byOutput[$0.output] != nil }) {
+                let other = byOutput[clash.output] ?? ""
+                problems.append(config.source.error(at: clash.mark, "two configs write \(clash.output): \(other) and \(config.id)"))
+                continue
+            }
+            var seen: Set<String> = []
+            if let clash = config.targets.first(where: { !seen.insert($0.output).inserted }) {
+                problems.append(config.source.error(at: clash.mark, "two outputs of '\(config.id)' land on \(clash.output)"))
+                continue
+            }
+            byID[config.id] = config
+            for target in config.targets { byOutput[target.output] = config.id }
+            configs.append(config)
+        }
+        return Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: configs, problems: problems)
+    }
+
+    static func loadSettings(root: String) throws(Diagnostic) -> ProjectSettings {
+        let path = root + "/" + settingsFile
+        guard FileManager.default.fileExists(atPath: path) else { return ProjectSettings() }
+        let source = SourceFile(name: settingsFile, bytes: try InputFile.read(path, name: settingsFile))
+        let document: Document
+        do {
+            document = try YAMLReader.read(source.bytes, file: settingsFile)
+        } catch {
+            throw Diagnostic(any: error, file: settingsFile)
+        }
+        return try ProjectSettings(document, source: source)
+    }
+
+    /// Config files under `folder`, relative to the project root, in a stable order. Hidden files
+    /// and editor leftovers are not configs.
+    static func configFiles(in folder: String, root: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root + "/" + folder) else { return [] }
+        var files: [String] = []
+        while let relative = walker.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            guard !name.hasPrefix("."), !name.hasSuffix("~") else {
+                if name.hasPrefix("."), walker.fileAttributes?[.type] as? FileAttributeType == .typeDirectory {
+                    walker.skipDescendants()
+                }
+                continue
+            }
+            guard configExtensions.contains((name as NSString).pathExtension.lowercased()) else { continue }
+            files.append(folder + "/" + relative)
+        }
+        return files.sorted()
+    }
+
+    static func loadConfig(_ file: String, root: String, resolvedRoot: String) throws(Diagnostic) -> ContentConfig {
+        let path = root + "/" + file
+        guard let resolved = InputFile.resolved(path), InputFile.isInside(resolved, resolvedRoot) else {
+            throw Diagnostic(file: file, "the config is a link that leads outside the project")
+        }
+        let source = SourceFile(name: file, bytes: try InputFile.read(path, name: file))
+        let document: Document
+        do {
+            if file.hasSuffix(".json") {
+                document = try JSONReader.read(source.bytes, file: file)
+            } else {
+                document = try YAMLReader.read(source.bytes, file: file)
+            }
+        } catch {
+            throw Diagnostic(any: error, file: file)
+        }
+        return try ContentConfig(document, source: source, file: file)
+    }
+
+    func config(id: String) -> ContentConfig? {
+        configs.first { $0.id == id }
+    }
+
+    /// An absolute path for a path relative to the project root.
+    func path(_ relative: String) -> String { root + "/" + relative }
+
+    var templateRoot: String { path(settings.templates) }
+    var outputRoot: String { path(settings.output) }
+}
