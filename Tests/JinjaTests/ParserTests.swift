@@ -124,7 +124,7 @@ enum Canon {
 func parseOnly(_ text: String, _ options: SyntaxOptions = SyntaxOptions()) throws -> [Node] {
     let source = TemplateSource(name: "t", text: text)
     let lexed = Lexer.tokenize(source, options: options)
-    var parser = Parser(source: source, lexed: lexed)
+    let parser = Parser(source: source, lexed: lexed)
     return try parser.subparse(endTokens: nil)
 }
 
