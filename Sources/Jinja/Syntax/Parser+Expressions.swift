@@ -14,7 +14,7 @@ extension Parser {
     }
 
     /// Jinja2's `parse_tuple`: an expression, or a tuple when commas separate several.
-    mutating func parseTuple(withCondexpr: Bool = true, explicitParentheses: Bool = false) throws(TemplateError) -> Expr {
+    func parseTuple(withCondexpr: Bool = true, explicitParentheses: Bool = false) throws -> Expr {
         var location = current.location
         var items: [Expr] = []
         var isTuple = false
@@ -38,11 +38,11 @@ extension Parser {
         return .tuple(items, location)
     }
 
-    mutating func parseExpression(withCondexpr: Bool = true) throws(TemplateError) -> Expr {
+    func parseExpression(withCondexpr: Bool = true) throws -> Expr {
         withCondexpr ? try parseCondExpr() : try parseOr()
     }
 
-    mutating func parseCondExpr() throws(TemplateError) -> Expr {
+    func parseCondExpr() throws -> Expr {
         let location = current.location
         var expr = try parseOr()
         while try skip(name: "if") {
@@ -59,7 +59,7 @@ extension Parser {
         return expr
     }
 
-    mutating func parseOr() throws(TemplateError) -> Expr {
+    func parseOr() throws -> Expr {
         var left = try parseAnd()
         while try skip(name: "or") {
             try extendChain()
@@ -68,7 +68,7 @@ extension Parser {
         return left
     }
 
-    mutating func parseAnd() throws(TemplateError) -> Expr {
+    func parseAnd() throws -> Expr {
         var left = try parseNot()
         while try skip(name: "and") {
             try extendChain()
@@ -77,7 +77,7 @@ extension Parser {
         return left
     }
 
-    mutating func parseNot() throws(TemplateError) -> Expr {
+    func parseNot() throws -> Expr {
         guard at(name: "not") else { return try parseCompare() }
         let location = current.location
         try advance()
@@ -86,7 +86,7 @@ extension Parser {
         return .unary(.not, try parseNot(), location)
     }
 
-    mutating func parseCompare() throws(TemplateError) -> Expr {
+    func parseCompare() throws -> Expr {
         let expr = try parseMath1()
         var operands: [(op: CompareOperator, operand: Expr)] = []
         var location: SourceLocation? = nil
@@ -116,7 +116,7 @@ extension Parser {
     }
 
     /// `+` and `-`.
-    mutating func parseMath1() throws(TemplateError) -> Expr {
+    func parseMath1() throws -> Expr {
         var left = try parseConcat()
         while kind == .add || kind == .sub {
             let op: BinaryOperator = kind == .add ? .add : .subtract
@@ -129,7 +129,7 @@ extension Parser {
     }
 
     /// `~`, kept flat.
-    mutating func parseConcat() throws(TemplateError) -> Expr {
+    func parseConcat() throws -> Expr {
         let first = try parseMath2()
         guard kind == .tilde else { return first }
         let location = current.location
@@ -141,7 +141,7 @@ extension Parser {
     }
 
     /// `*`, `/`, `//` and `%`.
-    mutating func parseMath2() throws(TemplateError) -> Expr {
+    func parseMath2() throws -> Expr {
         var left = try parsePow()
         while true {
             let op: BinaryOperator
@@ -159,7 +159,7 @@ extension Parser {
         }
     }
 
-    mutating func parsePow() throws(TemplateError) -> Expr {
+    func parsePow() throws -> Expr {
         var left = try parseUnary()
         while kind == .pow {
             let location = current.location
@@ -170,7 +170,7 @@ extension Parser {
         return left
     }
 
-    mutating func parseUnary(withFilter: Bool = true) throws(TemplateError) -> Expr {
+    func parseUnary(withFilter: Bool = true) throws -> Expr {
         try enterNesting()
         defer { nesting -= 1 }
         let location = current.location
@@ -194,7 +194,7 @@ extension Parser {
 
     // MARK: Primaries
 
-    mutating func parsePrimary() throws(TemplateError) -> Expr {
+    func parsePrimary() throws -> Expr {
         let token = current
         switch token.kind {
         case .name:
@@ -234,7 +234,7 @@ extension Parser {
         }
     }
 
-    mutating func parseList() throws(TemplateError) -> Expr {
+    func parseList() throws -> Expr {
         let location = try expect(.lbracket).location
         var items: [Expr] = []
         while kind != .rbracket {
@@ -246,7 +246,7 @@ extension Parser {
         return .list(items, location)
     }
 
-    mutating func parseDict() throws(TemplateError) -> Expr {
+    func parseDict() throws -> Expr {
         let location = try expect(.lbrace).location
         var items: [(key: Expr, value: Expr)] = []
         while kind != .rbrace {
@@ -262,7 +262,7 @@ extension Parser {
 
     // MARK: Postfix: `.attr`, `[…]`, `(…)`
 
-    mutating func parsePostfix(_ start: Expr) throws(TemplateError) -> Expr {
+    func parsePostfix(_ start: Expr) throws -> Expr {
         var node = start
         while true {
             switch kind {
@@ -275,7 +275,7 @@ extension Parser {
     }
 
     /// Filters, tests and calls after a unary expression.
-    mutating func parseFilterExpr(_ start: Expr) throws(TemplateError) -> Expr {
+    func parseFilterExpr(_ start: Expr) throws -> Expr {
         var node = start
         while true {
             switch kind {
@@ -293,7 +293,7 @@ extension Parser {
         case slice(start: Expr?, stop: Expr?, step: Expr?)
     }
 
-    mutating func parseSubscript(_ node: Expr) throws(TemplateError) -> Expr {
+    func parseSubscript(_ node: Expr) throws -> Expr {
         let token = current
         try advance()
         if token.kind == .dot {
@@ -329,7 +329,7 @@ extension Parser {
         return .item(node, .tuple(keys, token.location), token.location)
     }
 
-    private mutating func parseSubscribed() throws(TemplateError) -> Subscript {
+    private func parseSubscribed() throws -> Subscript {
         var start: Expr? = nil
         if kind == .colon {
             try advance()
@@ -356,11 +356,11 @@ extension Parser {
     // MARK: Calls, filters, tests
 
     /// `(a, b, *rest, key=v, **more)`, with a trailing comma allowed.
-    mutating func parseCallArguments() throws(TemplateError) -> Arguments {
+    func parseCallArguments() throws -> Arguments {
         let open = try expect(.lparen)
         var arguments = Arguments()
         var requireComma = false
-        func ensure(_ ok: Bool) throws(TemplateError) {
+        func ensure(_ ok: Bool) throws {
             if !ok { throw error("invalid syntax for function call expression", at: open.location) }
         }
         while kind != .rparen {
@@ -392,13 +392,13 @@ extension Parser {
         return arguments
     }
 
-    mutating func parseCall(_ node: Expr) throws(TemplateError) -> Expr {
+    func parseCall(_ node: Expr) throws -> Expr {
         let location = current.location
         return .call(node, try parseCallArguments(), location)
     }
 
     /// A dotted name after `|` or `is`.
-    mutating func parseDottedName() throws(TemplateError) -> Token {
+    func parseDottedName() throws -> Token {
         var token = try expect(.name)
         while kind == .dot {
             try advance()
@@ -409,7 +409,7 @@ extension Parser {
 
     /// Jinja2's `parse_filter`: `| name(args) | …`; with `startInline` the first filter has no
     /// pipe (`{% filter upper %}`). Returns `node` unchanged when there is no filter.
-    mutating func parseFilter(_ node: Expr?, startInline: Bool = false) throws(TemplateError) -> Expr? {
+    func parseFilter(_ node: Expr?, startInline: Bool = false) throws -> Expr? {
         var node = node
         var inline = startInline
         while kind == .pipe || inline {
@@ -423,7 +423,7 @@ extension Parser {
         return node
     }
 
-    mutating func parseTest(_ node: Expr) throws(TemplateError) -> Expr {
+    func parseTest(_ node: Expr) throws -> Expr {
         try advance()  // `is`
         let negated = try skip(name: "not")
         let name = try parseDottedName()
@@ -446,7 +446,7 @@ extension Parser {
     // MARK: Assignment targets
 
     /// A plain name being bound (macro, parameter, import alias); Jinja2 refuses the constants.
-    mutating func parseNameTarget() throws(TemplateError) -> String {
+    func parseNameTarget() throws -> String {
         let token = try expect(.name)
         switch token.text {
         case "true", "false", "none", "True", "False", "None":
@@ -458,7 +458,7 @@ extension Parser {
 
     /// Jinja2's `parse_assign_target` (with tuples): `a`, `a, b`, `(a, (b, c))`, and `ns.attr`
     /// when `withNamespace`.
-    mutating func parseAssignTarget(withNamespace: Bool = false) throws(TemplateError) -> AssignTarget {
+    func parseAssignTarget(withNamespace: Bool = false) throws -> AssignTarget {
         let location = current.location
         var items: [(target: AssignTarget?, kind: String)] = []
         var isTuple = false
@@ -491,7 +491,7 @@ extension Parser {
 
     /// Jinja2's `parse_primary` in a target position: the target, or nil and the node type that
     /// cannot be assigned to.
-    private mutating func parseTargetPrimary(withNamespace: Bool) throws(TemplateError) -> (target: AssignTarget?, kind: String) {
+    private func parseTargetPrimary(withNamespace: Bool) throws -> (target: AssignTarget?, kind: String) {
         let token = current
         switch token.kind {
         case .name:

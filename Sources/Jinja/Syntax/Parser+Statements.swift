@@ -1,6 +1,6 @@
 /// Statements: `{% tag … %}` and their bodies (Jinja2's `parse_statement` and `parse_<tag>`).
 extension Parser {
-    mutating func parseStatement() throws(TemplateError) -> [Node] {
+    func parseStatement() throws -> [Node] {
         let token = current
         guard token.kind == .name else {
             throw error("tag name expected", at: token.location)
@@ -43,7 +43,7 @@ extension Parser {
 
     // MARK: Control flow
 
-    mutating func parseFor(_ location: SourceLocation) throws(TemplateError) -> ForLoop {
+    func parseFor(_ location: SourceLocation) throws -> ForLoop {
         let target = try parseAssignTarget()
         try expect(name: "in")
         let iterable = try parseTuple(withCondexpr: false)
@@ -63,7 +63,7 @@ extension Parser {
                        otherwise: otherwise, recursive: recursive, location: location)
     }
 
-    mutating func parseIf() throws(TemplateError) -> Node {
+    func parseIf() throws -> Node {
         var branches: [(condition: Expr, body: [Node])] = []
         var otherwise: [Node]? = nil
         while true {
@@ -81,7 +81,7 @@ extension Parser {
         return .conditional(branches: branches, otherwise: otherwise)
     }
 
-    mutating func parseWith(_ location: SourceLocation) throws(TemplateError) -> Node {
+    func parseWith(_ location: SourceLocation) throws -> Node {
         var assignments: [(target: AssignTarget, value: Expr)] = []
         while kind != .blockEnd {
             if !assignments.isEmpty { try expect(.comma) }
@@ -95,7 +95,7 @@ extension Parser {
 
     // MARK: Assignments
 
-    mutating func parseSet(_ location: SourceLocation) throws(TemplateError) -> Node {
+    func parseSet(_ location: SourceLocation) throws -> Node {
         let target = try parseAssignTarget(withNamespace: true)
         if try skip(.assign) {
             return .assign(target, try parseTuple(), location)
@@ -105,7 +105,7 @@ extension Parser {
         return .assignBlock(target, filter: filter, body: body, location)
     }
 
-    mutating func parsePrint() throws(TemplateError) -> [Node] {
+    func parsePrint() throws -> [Node] {
         var nodes: [Node] = []
         while kind != .blockEnd {
             if !nodes.isEmpty { try expect(.comma) }
@@ -117,7 +117,7 @@ extension Parser {
 
     // MARK: Inheritance
 
-    mutating func parseBlock(_ location: SourceLocation) throws(TemplateError) -> BlockDefinition {
+    func parseBlock(_ location: SourceLocation) throws -> BlockDefinition {
         let name = try expect(.name).text
         let scoped = try skip(name: "scoped")
         let required = try skip(name: "required")
@@ -143,7 +143,7 @@ extension Parser {
         return block
     }
 
-    mutating func parseExtends(_ location: SourceLocation) throws(TemplateError) -> Node {
+    func parseExtends(_ location: SourceLocation) throws -> Node {
         let template = try parseExpression()
         record(.extends, template, location)
         return .extends(template, location)
@@ -152,7 +152,7 @@ extension Parser {
     // MARK: Includes and imports
 
     /// `with context` / `without context`, when the next two tokens say so.
-    mutating func parseImportContext(default value: Bool) throws(TemplateError) -> Bool {
+    func parseImportContext(default value: Bool) throws -> Bool {
         guard at(name: "with") || at(name: "without"), try peek().isName("context") else { return value }
         let with = at(name: "with")
         try advance()
@@ -160,7 +160,7 @@ extension Parser {
         return with
     }
 
-    mutating func parseInclude(_ location: SourceLocation) throws(TemplateError) -> Node {
+    func parseInclude(_ location: SourceLocation) throws -> Node {
         let template = try parseExpression()
         var ignoreMissing = false
         if at(name: "ignore"), try peek().isName("missing") {
@@ -173,7 +173,7 @@ extension Parser {
         return .include(template, ignoreMissing: ignoreMissing, withContext: withContext, location)
     }
 
-    mutating func parseImport(_ location: SourceLocation) throws(TemplateError) -> Node {
+    func parseImport(_ location: SourceLocation) throws -> Node {
         let template = try parseExpression()
         try expect(name: "as")
         let alias = try parseNameTarget()
@@ -182,13 +182,13 @@ extension Parser {
         return .importAs(template, alias: alias, withContext: withContext, location)
     }
 
-    mutating func parseFrom(_ location: SourceLocation) throws(TemplateError) -> Node {
+    func parseFrom(_ location: SourceLocation) throws -> Node {
         let template = try parseExpression()
         try expect(name: "import")
         var names: [(name: String, alias: String?)] = []
         var withContext: Bool? = nil
 
-        func parseContext(_ parser: inout Parser) throws(TemplateError) -> Bool {
+        func parseContext(_ parser: Parser) throws -> Bool {
             guard parser.at(name: "with") || parser.at(name: "without"), try parser.peek().isName("context") else {
                 return false
             }
@@ -204,7 +204,7 @@ extension Parser {
                 try expect(.name)
                 break
             }
-            if try parseContext(&self) { break }
+            if try parseContext(self) { break }
             let nameLocation = current.location
             let name = try parseNameTarget()
             if name.hasPrefix("_") {
@@ -215,7 +215,7 @@ extension Parser {
                 alias = try parseNameTarget()
             }
             names.append((name, alias))
-            if try parseContext(&self) || kind != .comma { break }
+            if try parseContext(self) || kind != .comma { break }
         }
         record(.import, template, location)
         return .fromImport(template, names: names, withContext: withContext ?? false, location)
@@ -223,7 +223,7 @@ extension Parser {
 
     /// Notes a reference for the dependency index: string literals (or a list or tuple of them)
     /// are static; anything else is known only at render time.
-    mutating func record(_ kind: TemplateReference.Kind, _ template: Expr, _ location: SourceLocation) {
+    func record(_ kind: TemplateReference.Kind, _ template: Expr, _ location: SourceLocation) {
         var names: [String] = []
         var dynamic = false
         switch template {
@@ -246,7 +246,7 @@ extension Parser {
     // MARK: Macros, calls and filters
 
     /// `(a, b=1, …)`: parameters with their defaults.
-    mutating func parseSignature() throws(TemplateError) -> [(name: String, defaultValue: Expr?)] {
+    func parseSignature() throws -> [(name: String, defaultValue: Expr?)] {
         var parameters: [(name: String, defaultValue: Expr?)] = []
         var sawDefault = false
         try expect(.lparen)
@@ -267,14 +267,14 @@ extension Parser {
         return parameters
     }
 
-    mutating func parseMacro(_ location: SourceLocation) throws(TemplateError) -> MacroDefinition {
+    func parseMacro(_ location: SourceLocation) throws -> MacroDefinition {
         let name = try parseNameTarget()
         let parameters = try parseSignature()
         let body = try parseStatements(["endmacro"], dropNeedle: true)
         return MacroDefinition(name: name, parameters: parameters, body: body, location: location)
     }
 
-    mutating func parseCallBlock(_ location: SourceLocation) throws(TemplateError) -> Node {
+    func parseCallBlock(_ location: SourceLocation) throws -> Node {
         let parameters = kind == .lparen ? try parseSignature() : []
         let call = try parseExpression()
         guard case .call = call else {
@@ -285,7 +285,7 @@ extension Parser {
         return .callBlock(call: call, caller: caller, location)
     }
 
-    mutating func parseFilterBlock(_ location: SourceLocation) throws(TemplateError) -> Node {
+    func parseFilterBlock(_ location: SourceLocation) throws -> Node {
         guard let filter = try parseFilter(nil, startInline: true) else {
             throw error("expected a filter", at: current.location)
         }

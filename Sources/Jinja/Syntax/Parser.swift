@@ -8,11 +8,16 @@
 /// first token; operators, `.attr`, `[…]` and calls at the operator, dot, bracket or parenthesis;
 /// filters and tests at their name.
 ///
-/// Limits: nesting of parentheses, brackets, unary operators and statements is capped at
-/// `maxNesting` (200) levels, and the operators, filters, tests, calls and subscripts of one tag at
-/// `maxChain` (1,000), so that a hostile template gets an error instead of overflowing the stack here or in the
-/// renderer.
-struct Parser {
+/// Limits: nesting of parentheses, brackets, unary operators, conditional expressions and
+/// statements is capped at `maxNesting` (200) levels, and the operators, filters, tests, calls and
+/// subscripts of one tag at `maxChain` (1,000), so that a hostile template gets an error instead of
+/// overflowing the stack here or in the renderer. 200 levels take about 0.5 MB of stack in a
+/// release build and 2 MB in a debug build (threads get 8 MB here).
+///
+/// A class, not a struct, for stack depth alone: it never escapes `parse`, but as a struct its
+/// state was carried through the frames of the recursive descent and took several times the stack
+/// per nesting level. For the same reason errors are built out of line and thrown untyped.
+final class Parser {
     static let maxNesting = 200
     static let maxChain = 1_000
 
@@ -31,7 +36,7 @@ struct Parser {
     var endTokenStack: [[String]] = []
     var blocks: [String: BlockDefinition] = [:]
     /// `block 'x' defined twice` is a compile-time error in Jinja2: reported after syntax errors.
-    var duplicateBlock: TemplateError?
+    var duplicateBlock: (any Error)?
     var references: [TemplateReference] = []
 
     /// `filters` and `tests` are the names the environment knows: Jinja2 refuses an unknown filter
@@ -39,7 +44,7 @@ struct Parser {
     static func parse(_ source: TemplateSource, options: SyntaxOptions,
                       filters: Set<String>, tests: Set<String>) throws -> Template {
         let lexed = Lexer.tokenize(source, options: options)
-        var parser = Parser(source: source, lexed: lexed)
+        let parser = Parser(source: source, lexed: lexed)
         let nodes = try parser.subparse(endTokens: nil)
         if let duplicate = parser.duplicateBlock { throw duplicate }
         var checker = TemplateChecker(filters: filters, tests: tests, parser: parser)
@@ -71,9 +76,9 @@ struct Parser {
 
     /// Jinja2's `stream.look()`: the token after the current one. Looking at the place where the
     /// lexer failed throws its error, as in Jinja2.
-    func peek() throws(TemplateError) -> Token {
+    func peek() throws -> Token {
         let token = tokens[min(index + 1, tokens.count - 1)]
-        if token.kind == .lexError { throw lexError ?? error("invalid template", at: token.location) }
+        if token.kind == .lexError { throw lexFailure() }
         return token
     }
 
@@ -83,18 +88,18 @@ struct Parser {
     /// Moves on; stays on `.eof` once there. Reaching the place where the lexer failed throws its
     /// error: like Jinja2's lazy token stream, a syntax error earlier in the template wins.
     @inline(__always)
-    mutating func advance() throws(TemplateError) {
+    func advance() throws {
         if index < tokens.count - 1 { index += 1 }
-        if tokens[index].kind == .lexError { throw lexError ?? error("invalid template", at: current.location) }
+        if tokens[index].kind == .lexError { throw lexFailure() }
     }
 
-    mutating func skip(_ kind: TokenKind) throws(TemplateError) -> Bool {
+    func skip(_ kind: TokenKind) throws -> Bool {
         guard self.kind == kind else { return false }
         try advance()
         return true
     }
 
-    mutating func skip(name value: String) throws(TemplateError) -> Bool {
+    func skip(name value: String) throws -> Bool {
         guard at(name: value) else { return false }
         try advance()
         return true
@@ -102,7 +107,7 @@ struct Parser {
 
     /// Jinja2's `stream.expect`: the current token if it has the kind, then moves on.
     @discardableResult
-    mutating func expect(_ kind: TokenKind) throws(TemplateError) -> Token {
+    func expect(_ kind: TokenKind) throws -> Token {
         let token = current
         guard token.kind == kind else { throw expectationError(kind.description, token) }
         try advance()
@@ -111,14 +116,15 @@ struct Parser {
 
     /// `stream.expect("name:value")`.
     @discardableResult
-    mutating func expect(name value: String) throws(TemplateError) -> Token {
+    func expect(name value: String) throws -> Token {
         let token = current
         guard token.isName(value) else { throw expectationError(value, token) }
         try advance()
         return token
     }
 
-    func expectationError(_ expected: String, _ token: Token) -> TemplateError {
+    @inline(never)
+    func expectationError(_ expected: String, _ token: Token) -> any Error {
         if token.kind == .eof {
             return error("unexpected end of template, expected '\(expected)'.", at: token.location)
         }
@@ -127,13 +133,22 @@ struct Parser {
 
     // MARK: - Errors and limits
 
-    func error(_ message: String, at location: SourceLocation, kind: TemplateError.Kind = .syntax) -> TemplateError {
+    /// The lexer's error, for when the parser reaches the place where the lexer stopped.
+    @inline(never)
+    func lexFailure() -> any Error {
+        lexError ?? error("invalid template", at: tokens[tokens.count - 1].location)
+    }
+
+    /// Errors are built out of line and thrown untyped (a single pointer): the recursive descent
+    /// then keeps small stack frames, which the nesting limit relies on.
+    @inline(never)
+    func error(_ message: String, at location: SourceLocation, kind: TemplateError.Kind = .syntax) -> any Error {
         TemplateError(kind, message, templateName: source.name, location: location,
                       lineText: Lexer.lineText(bytes, line: location.line))
     }
 
     /// Enters one more level of nesting; the caller leaves it with `nesting -= 1`.
-    mutating func enterNesting() throws(TemplateError) {
+    func enterNesting() throws {
         nesting += 1
         if nesting > Parser.maxNesting {
             throw error("template nesting too deep (more than \(Parser.maxNesting) levels)", at: current.location)
@@ -142,7 +157,7 @@ struct Parser {
 
     /// Counts one more node wrapped around an expression by a loop (`a.b.c`, `x|f|g`, `a + b + c`).
     /// The count starts again at every tag, so it bounds the depth of each tag's expressions.
-    mutating func extendChain() throws(TemplateError) {
+    func extendChain() throws {
         chain += 1
         if chain > Parser.maxChain {
             throw error("expression too long (more than \(Parser.maxChain) operators in one tag)", at: current.location)
@@ -151,7 +166,8 @@ struct Parser {
 
     /// Jinja2's `_fail_ut_eof`: unknown tags and an early end of template, with hints from the
     /// tags that are still open.
-    func unknownTagOrEOFError(name: String?, stack: [[String]], at location: SourceLocation) -> TemplateError {
+    @inline(never)
+    func unknownTagOrEOFError(name: String?, stack: [[String]], at location: SourceLocation) -> any Error {
         var message = name.map { "Encountered unknown tag '\($0)'." } ?? "Unexpected end of template."
         if let looking = stack.last {
             let currentlyLooking = looking.map { "'\($0)'" }.joined(separator: " or ")
@@ -168,7 +184,8 @@ struct Parser {
         return error(message, at: location)
     }
 
-    func endOfTemplateError(_ endTokens: [String]) -> TemplateError {
+    @inline(never)
+    func endOfTemplateError(_ endTokens: [String]) -> any Error {
         unknownTagOrEOFError(name: nil, stack: endTokenStack + [endTokens], at: current.location)
     }
 
@@ -176,8 +193,8 @@ struct Parser {
 
     /// Jinja2's `subparse`: text, `{{ }}` and statements until one of `endTokens` opens a tag
     /// (left as the current token) or the template ends.
-    mutating func subparse(endTokens: [String]?) throws(TemplateError) -> [Node] {
-        if kind == .lexError, let lexError { throw lexError }
+    func subparse(endTokens: [String]?) throws -> [Node] {
+        if kind == .lexError { throw lexFailure() }
         var body: [Node] = []
         if let endTokens { endTokenStack.append(endTokens) }
         defer { if endTokens != nil { endTokenStack.removeLast() } }
@@ -218,7 +235,7 @@ struct Parser {
 
     /// Jinja2's `parse_statements`: an optional colon, the end of the opening tag, the body, and
     /// the end tag (consumed when `dropNeedle`).
-    mutating func parseStatements(_ endTokens: [String], dropNeedle: Bool = false) throws(TemplateError) -> [Node] {
+    func parseStatements(_ endTokens: [String], dropNeedle: Bool = false) throws -> [Node] {
         _ = try skip(.colon)
         try expect(.blockEnd)
         let body = try subparse(endTokens: endTokens)

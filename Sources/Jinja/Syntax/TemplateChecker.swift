@@ -16,15 +16,15 @@ struct TemplateChecker {
         self.parser = parser
     }
 
-    mutating func check(_ nodes: [Node]) throws(TemplateError) {
+    mutating func check(_ nodes: [Node]) throws {
         try walk(nodes, soft: false, topLevel: true, inLoop: false)
     }
 
-    private func fail(_ message: String, at location: SourceLocation) -> TemplateError {
+    private func fail(_ message: String, at location: SourceLocation) -> any Error {
         parser.error(message, at: location, kind: .assertion)
     }
 
-    private func walk(_ nodes: [Node], soft: Bool, topLevel: Bool, inLoop: Bool) throws(TemplateError) {
+    private func walk(_ nodes: [Node], soft: Bool, topLevel: Bool, inLoop: Bool) throws {
         for node in nodes {
             switch node {
             case .text:
@@ -84,7 +84,7 @@ struct TemplateChecker {
         }
     }
 
-    private func checkDefinition(_ macro: MacroDefinition, inLoop: Bool) throws(TemplateError) {
+    private func checkDefinition(_ macro: MacroDefinition, inLoop: Bool) throws {
         for parameter in macro.parameters {
             if let value = parameter.defaultValue { try check(value, soft: false) }
         }
@@ -100,7 +100,7 @@ struct TemplateChecker {
     }
 
     /// Walks an expression without recursion (chains of filters or operators can be long).
-    private func check(_ root: Expr, soft rootSoft: Bool) throws(TemplateError) {
+    private func check(_ root: Expr, soft rootSoft: Bool) throws {
         var stack: [(Expr, Bool)] = [(root, rootSoft)]
         while let (expr, soft) = stack.popLast() {
             // Children are pushed in reverse so that they are checked in source order.
