@@ -113,6 +113,7 @@ enum Canon {
         case .callBlock(let call, let caller, _):
             return "callblock(\(expr(call)); \(signature(caller.parameters)); \(body(caller.body)))"
         case .filterBlock(let f, let b, _): return "filterblock(\(expr(f)); \(body(b)))"
+        case .autoescape(let e, let b, _): return "autoescape(\(expr(e)); \(body(b)))"
         case .with(let assignments, let b, _):
             let a = assignments.map { "\(target($0.target))=\(expr($0.value))" }.joined(separator: ", ")
             return "with(\(a); \(body(b)))"
@@ -395,6 +396,11 @@ func templateError(_ body: () throws -> Any) -> TemplateError? {
 
     // MARK: Blocks and references
 
+    @Test func autoescapeBlocksParse() throws {
+        let nodes = try parseOnly("{% autoescape false %}{{ x }}{% endautoescape %}")
+        #expect(nodes.map(Canon.node) == ["autoescape(False; [out(x)])"])
+    }
+
     @Test func blocksAreCollectedAtAnyDepth() throws {
         let template = try parseChecked("""
             {% extends "base.html" %}
@@ -542,7 +548,7 @@ func templateError(_ body: () throws -> Any) -> TemplateError? {
         ErrorCase(source: "{{ x is divisibleby is 3 }}", kind: .syntax, message: "You cannot chain multiple tests with is",
                   line: 1, column: 21, lineText: "{{ x is divisibleby is 3 }}"),
         ErrorCase(source: "{{ x", kind: .syntax, message: "unexpected end of template, expected 'end of print statement'.",
-                  line: 1, column: 5, lineText: "{{ x"),
+                  line: 1, column: 4, lineText: "{{ x"),
         ErrorCase(source: "{% for x in y %}{% extends 'base' %}{% endfor %}", kind: .assertion,
                   message: "cannot use extend from a non top-level scope",
                   line: 1, column: 20, lineText: "{% for x in y %}{% extends 'base' %}{% endfor %}"),
@@ -555,9 +561,9 @@ func templateError(_ body: () throws -> Any) -> TemplateError? {
                   line: 1, column: 18, lineText: "héllo wörld {{ x y }}"),
         ErrorCase(source: "{{ '\\x4' }}", kind: .syntax, message: "truncated \\xXX escape",
                   line: 1, column: 4, lineText: "{{ '\\x4' }}"),
-        ErrorCase(source: "{% autoescape true %}{% endautoescape %}", kind: .syntax,
-                  message: "the 'autoescape' tag is not supported; autoescaping follows the template's file name",
-                  line: 1, column: 4, lineText: "{% autoescape true %}{% endautoescape %}"),
+        ErrorCase(source: "{% autoescape true %}x", kind: .syntax,
+                  message: "Unexpected end of template. Jinja was looking for the following tags: 'endautoescape'. The innermost block that needs to be closed is 'autoescape'.",
+                  line: 1, column: 22, lineText: "{% autoescape true %}x"),
     ]
 
     @Test(arguments: ParserTests.errors)

@@ -42,7 +42,8 @@ public final class RenderState {
     /// Calls the filter called `name`.
     public func callFilter(_ name: String, _ value: Value, _ arguments: CallArguments) throws -> Value {
         guard let filter = environment.filters[name] else {
-            throw TemplateError(.assertion, "No filter named '\(name)'.")
+            // Reached only where the parser let it pass, as Jinja2 does inside `if` branches.
+            throw TemplateError(.runtime, "No filter named '\(name)' found.")
         }
         return try filter(value, arguments, self)
     }
@@ -50,7 +51,7 @@ public final class RenderState {
     /// Calls the test called `name`.
     public func callTest(_ name: String, _ value: Value, _ arguments: CallArguments) throws -> Bool {
         guard let test = environment.tests[name] else {
-            throw TemplateError(.assertion, "No test named '\(name)'.")
+            throw TemplateError(.runtime, "No test named '\(name)' found.")
         }
         return try test(value, arguments, self)
     }

@@ -93,6 +93,12 @@ extension Renderer {
             let value = try applyFilterChain(filter, to: captured(text), frame)
             try append(state.output(value), to: &out)
 
+        case .autoescape(let enabled, let body, _):
+            let saved = state.autoescape
+            state.autoescape = try truth(enabled, frame)
+            defer { state.autoescape = saved }
+            try execute(body, frame: frame, context: context, into: &out)
+
         case .with(let assignments, let body, let location):
             let inner = Frame(parent: frame)
             for (target, expr) in assignments {

@@ -33,7 +33,7 @@ extension Node {
             walk(call)
             for parameter in caller.parameters { walk(parameter.defaultValue) }
             walk(caller.body)
-        case .filterBlock(let filter, let body, _):
+        case .filterBlock(let filter, let body, _), .autoescape(let filter, let body, _):
             walk(filter); walk(body)
         case .with(let assignments, let body, _):
             for assignment in assignments { walk(assignment.value) }

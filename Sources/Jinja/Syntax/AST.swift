@@ -108,6 +108,8 @@ public indirect enum Node: Sendable {
     case callBlock(call: Expr, caller: MacroDefinition, SourceLocation)
     /// `{% filter name(args) | other %}body{% endfilter %}`: `filter` has a nil innermost value.
     case filterBlock(filter: Expr, body: [Node], SourceLocation)
+    /// `{% autoescape expr %}…{% endautoescape %}`: autoescape on or off inside the body.
+    case autoescape(Expr, body: [Node], SourceLocation)
     /// `{% with a = 1, b = 2 %}…{% endwith %}`
     case with(assignments: [(target: AssignTarget, value: Expr)], body: [Node], SourceLocation)
 }

@@ -273,10 +273,8 @@ private struct Scanner {
                 try inside(block: true)
             }
         }
-        // Point the end at the end of the last line with text, for readable reports.
-        var end = n
-        while end > 0, s[end - 1] == ascii_newline { end -= 1 }
-        tokens.append(Token(.eof, location(max(end, locator.offset))))
+        // Jinja2 reports the end of the template at the line where its last token starts.
+        tokens.append(Token(.eof, tokens.last?.location ?? location(0)))
     }
 
     mutating func emitData(_ start: Int, _ end: Int) {

@@ -34,10 +34,7 @@ extension Parser {
         case "with": return [try parseWith(location)]
         case "call": return [try parseCallBlock(location)]
         case "filter": return [try parseFilterBlock(location)]
-        default:
-            // `autoescape`: Jinja2 knows it, but the AST has nowhere to put it.
-            throw error("the 'autoescape' tag is not supported; autoescaping follows the template's file name",
-                        at: location)
+        default: return [try parseAutoescape(location)]
         }
     }
 
@@ -91,6 +88,13 @@ extension Parser {
         }
         let body = try parseStatements(["endwith"], dropNeedle: true)
         return .with(assignments: assignments, body: body, location)
+    }
+
+    /// `{% autoescape expr %}…{% endautoescape %}` (Jinja2's built-in scoped eval context).
+    func parseAutoescape(_ location: SourceLocation) throws -> Node {
+        let enabled = try parseExpression()
+        let body = try parseStatements(["endautoescape"], dropNeedle: true)
+        return .autoescape(enabled, body: body, location)
     }
 
     // MARK: Assignments

@@ -77,6 +77,9 @@ struct TemplateChecker {
             case .filterBlock(let filter, let body, _):
                 try check(filter, soft: false)
                 try walk(body, soft: false, topLevel: false, inLoop: inLoop)
+            case .autoescape(let enabled, let body, _):
+                try check(enabled, soft: soft)
+                try walk(body, soft: soft, topLevel: false, inLoop: inLoop)
             case .with(let assignments, let body, _):
                 for assignment in assignments { try check(assignment.value, soft: soft) }
                 try walk(body, soft: false, topLevel: false, inLoop: inLoop)
