@@ -24,7 +24,12 @@ public final class RenderState {
 
     /// Throws when `value` is undefined and the policy is strict.
     public func requireDefined(_ value: Value) throws {
-        if case .undefined(let u) = value, undefinedPolicy == .strict { throw undefinedError(u) }
+        if case .undefined(let u) = value, isStrict(u) { throw undefinedError(u) }
+    }
+
+    /// Whether using this undefined is an error.
+    public func isStrict(_ undefined: Undefined) -> Bool {
+        undefinedPolicy == .strict && !undefined.alwaysLenient
     }
 
     /// Python's `str()`, raising for an undefined under the strict policy.

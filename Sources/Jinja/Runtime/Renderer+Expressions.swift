@@ -69,7 +69,7 @@ extension Renderer {
         case .conditional(let condition, let then, let otherwise, let location):
             if try truth(condition, frame) { return try eval(then, frame) }
             if let otherwise { return try eval(otherwise, frame) }
-            return .undefined(Undefined(hint: "the inline if-expression on line \(location.line) evaluated to false and no else section was defined."))
+            return .undefined(Undefined(hint: "the inline if-expression on line \(location.line) evaluated to false and no else section was defined.", alwaysLenient: true))
         case .filter(let input, let name, let arguments, _):
             guard let input else { throw TemplateError(.syntax, "filter '\(name)' has no value to filter") }
             return try state.callFilter(name, eval(input, frame), evalArguments(arguments, frame))

@@ -25,10 +25,14 @@ public struct Undefined: Sendable {
     public var hint: String?
     /// The missing name.
     public var name: String?
+    /// True for the undefined of an inline `if` without `else`: Jinja2 makes it a plain
+    /// `Undefined` whatever the environment's policy, so it prints as nothing even when strict.
+    public var alwaysLenient: Bool
 
-    public init(name: String? = nil, hint: String? = nil) {
+    public init(name: String? = nil, hint: String? = nil, alwaysLenient: Bool = false) {
         self.name = name
         self.hint = hint
+        self.alwaysLenient = alwaysLenient
     }
 
     /// `'x' is undefined`, or the hint.
