@@ -1550,6 +1550,234 @@ let generatedBuiltinCases: [BuiltinCase] = {
                 "cycler()", expected: "RuntimeError: at least one item has to be provided"))
     c.append(BuiltinCase(.call, "joiner", nil, [], [], strict: true, autoescape: false,
                 "joiner()", expected: "<jinja2.utils.Joiner object>"))
+    c.append(BuiltinCase(.filter, "length", Value.string("e\u{301}t\u{e9}"), [], [], strict: true, autoescape: false,
+                "v|length", expected: "4"))
+    c.append(BuiltinCase(.filter, "upper", Value.string("e\u{301}"), [], [], strict: true, autoescape: false,
+                "v|upper", expected: "'E\u{301}'"))
+    c.append(BuiltinCase(.filter, "reverse", Value.string("ab\u{1f600}"), [], [], strict: true, autoescape: false,
+                "v|reverse", expected: "'\u{1f600}ba'"))
+    c.append(BuiltinCase(.filter, "center", Value.markup("<b>"), [.int(7)], [], strict: true, autoescape: false,
+                "v|center(a0)", expected: "Markup('  <b>  ')"))
+    c.append(BuiltinCase(.filter, "dictsort", dict([(.int(2), .string("b")), (.int(1), .string("a"))]), [], [], strict: true, autoescape: false,
+                "v|dictsort", expected: "[(1, 'a'), (2, 'b')]"))
+    c.append(BuiltinCase(.filter, "dictsort", dict([(.string("a"), .int(2)), (.string("b"), .int(1))]), [.bool(false), .string("value")], [], strict: true, autoescape: false,
+                "v|dictsort(a0, a1)", expected: "[('b', 1), ('a', 2)]"))
+    c.append(BuiltinCase(.filter, "groupby", Value.list([.list([.int(1), .string("x")]), .list([.int(0), .string("y")]), .list([.int(1), .string("z")])]), [.int(0)], [], strict: true, autoescape: false,
+                "v|groupby(a0)", expected: "[(0, [[0, 'y']]), (1, [[1, 'x'], [1, 'z']])]"))
+    c.append(BuiltinCase(.filter, "map", dict([(.string("a"), .int(1)), (.string("b"), .int(2))]), [.string("upper")], [], strict: true, autoescape: false,
+                "v|map(a0)", expected: "['A', 'B']"))
+    c.append(BuiltinCase(.filter, "first", Value.tuple([.int(4), .int(5)]), [], [], strict: true, autoescape: false,
+                "v|first", expected: "4"))
+    c.append(BuiltinCase(.filter, "title", Value.string("\u{1c6}emal \u{149}"), [], [], strict: true, autoescape: false,
+                "v|title", expected: "'\u{1c4}emal \u{2bc}N'"))
+    c.append(BuiltinCase(.filter, "capitalize", Value.string("\u{1c6}emal"), [], [], strict: true, autoescape: false,
+                "v|capitalize", expected: "'\u{1c5}emal'"))
+    c.append(BuiltinCase(.filter, "batch", Value.string("abcde"), [.int(2), .string("-")], [], strict: true, autoescape: false,
+                "v|batch(a0, a1)", expected: "[['a', 'b'], ['c', 'd'], ['e', '-']]"))
+    c.append(BuiltinCase(.filter, "slice", Value.string("abcde"), [.int(2)], [], strict: true, autoescape: false,
+                "v|slice(a0)", expected: "[['a', 'b', 'c'], ['d', 'e']]"))
+    c.append(BuiltinCase(.filter, "replace", Value.string("aaaa"), [.string("a"), .string("b"), .int(0)], [], strict: true, autoescape: false,
+                "v|replace(a0, a1, a2)", expected: "'aaaa'"))
+    c.append(BuiltinCase(.filter, "replace", Value.string("abab"), [.string("ab"), .string(""), .int(1)], [], strict: true, autoescape: false,
+                "v|replace(a0, a1, a2)", expected: "'ab'"))
+    c.append(BuiltinCase(.filter, "tojson", Value.list([.markup("<b>"), .tuple([.int(1), .tuple([.int(2)])])]), [], [], strict: true, autoescape: false,
+                "v|tojson", expected: "Markup('[\"\\\\u003cb\\\\u003e\", [1, [2]]]')"))
+    c.append(BuiltinCase(.filter, "tojson", dict([(.string("a"), .string("\u{2028}\u{0}\u{7f}"))]), [], [], strict: true, autoescape: false,
+                "v|tojson", expected: "Markup('{\"a\": \"\\\\u2028\\\\u0000\\\\u007f\"}')"))
+    c.append(BuiltinCase(.filter, "tojson", Value.float(1.0), [], [], strict: true, autoescape: false,
+                "v|tojson", expected: "Markup('1.0')"))
+    c.append(BuiltinCase(.filter, "tojson", Value.int(1000000000000000000), [], [], strict: true, autoescape: false,
+                "v|tojson", expected: "Markup('1000000000000000000')"))
+    c.append(BuiltinCase(.filter, "xmlattr", dict([(.string("a"), .markup("<b>")), (.string("b"), .string("'"))]), [], [], strict: true, autoescape: false,
+                "v|xmlattr", expected: "' a=\"<b>\" b=\"&#39;\"'"))
+    c.append(BuiltinCase(.filter, "escape", Value.list([.int(1), .string("<")]), [], [], strict: true, autoescape: false,
+                "v|escape", expected: "Markup('[1, &#39;&lt;&#39;]')"))
+    c.append(BuiltinCase(.filter, "escape", Value.markup("<b>&lt;"), [], [], strict: true, autoescape: false,
+                "v|escape", expected: "Markup('<b>&lt;')"))
+    c.append(BuiltinCase(.filter, "indent", Value.string("a\nb"), [.int(0)], [], strict: true, autoescape: false,
+                "v|indent(a0)", expected: "'a\\nb'"))
+    c.append(BuiltinCase(.filter, "indent", Value.string("a\r\nb\u{2028}c"), [.int(1)], [], strict: true, autoescape: false,
+                "v|indent(a0)", expected: "'a\\n b\\n c'"))
+    c.append(BuiltinCase(.filter, "sum", Value.list([.float(0.1), .float(0.2)]), [], [], strict: true, autoescape: false,
+                "v|sum", expected: "0.30000000000000004"))
+    c.append(BuiltinCase(.filter, "sum", Value.list([.int(1), .int(2)]), [], [("start", .float(0.5))], strict: true, autoescape: false,
+                "v|sum(start=k0)", expected: "3.5"))
+    c.append(BuiltinCase(.filter, "join", Value.list([.string("a"), .none, .float(1.5)]), [], [], strict: true, autoescape: false,
+                "v|join", expected: "'aNone1.5'"))
+    c.append(BuiltinCase(.filter, "join", Value.list([.markup("<b>"), .string("<")]), [.string(", ")], [], strict: true, autoescape: false,
+                "v|join(a0)", expected: "'<b>, <'"))
+    c.append(BuiltinCase(.filter, "string", Value.markup("x"), [], [], strict: true, autoescape: false,
+                "v|string", expected: "Markup('x')"))
+    c.append(BuiltinCase(.filter, "list", Value.markup("ab"), [], [], strict: true, autoescape: false,
+                "v|list", expected: "['a', 'b']"))
+    c.append(BuiltinCase(.filter, "unique", Value.list([.int(1), .float(1.0), .bool(true), .string("1")]), [], [], strict: true, autoescape: false,
+                "v|unique", expected: "[1, '1']"))
+    c.append(BuiltinCase(.filter, "max", Value.list([.string("a"), .string("B"), .string("b")]), [], [], strict: true, autoescape: false,
+                "v|max", expected: "'B'"))
+    c.append(BuiltinCase(.filter, "min", Value.list([.list([.int(2), .int(1)]), .list([.int(1), .int(5)])]), [], [], strict: true, autoescape: false,
+                "v|min", expected: "[1, 5]"))
+    c.append(BuiltinCase(.filter, "sort", Value.list([.tuple([.int(2), .string("a")]), .tuple([.int(1), .string("b")])]), [.bool(true)], [], strict: true, autoescape: false,
+                "v|sort(a0)", expected: "[(2, 'a'), (1, 'b')]"))
+    c.append(BuiltinCase(.filter, "pprint", dict([(.string("b"), .string("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")), (.string("a"), .list([.int(1), .int(2), .int(3)]))]), [], [], strict: true, autoescape: false,
+                "v|pprint", expected: "\"{'a': [1, 2, 3],\\n 'b': 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'}\""))
+    c.append(BuiltinCase(.filter, "pprint", Value.tuple([.string("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), .string("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")]), [], [], strict: true, autoescape: false,
+                "v|pprint", expected: "\"('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',\\n 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb')\""))
+    c.append(BuiltinCase(.filter, "pprint", Value.list([.string("line one\nline two line one\nline two line one\nline two line one\nline two line one\nline two line one\nline two ")]), [], [], strict: true, autoescape: false,
+                "v|pprint", expected: "\"['line one\\\\n'\\n 'line two line one\\\\n'\\n 'line two line one\\\\n'\\n 'line two line one\\\\n'\\n 'line two line one\\\\n'\\n 'line two line one\\\\n'\\n 'line two ']\""))
+    c.append(BuiltinCase(.filter, "pprint", dict([(.int(1), .string("a")), (.string("b"), .int(2))]), [], [], strict: true, autoescape: false,
+                "v|pprint", expected: "\"{1: 'a', 'b': 2}\""))
+    c.append(BuiltinCase(.filter, "pprint", Value.list([.list([.list([.string("deepdeepdeepdeepdeepdeepdeepdeepdeepdeep"), .string("deepdeepdeepdeepdeepdeepdeepdeepdeepdeep"), .string("deepdeepdeepdeepdeepdeepdeepdeepdeepdeep")]), .list([.string("deepdeepdeepdeepdeepdeepdeepdeepdeepdeep"), .string("deepdeepdeepdeepdeepdeepdeepdeepdeepdeep"), .string("deepdeepdeepdeepdeepdeepdeepdeepdeepdeep")])])]), [], [], strict: true, autoescape: false,
+                "v|pprint", expected: "\"[[['deepdeepdeepdeepdeepdeepdeepdeepdeepdeep',\\n   'deepdeepdeepdeepdeepdeepdeepdeepdeepdeep',\\n   'deepdeepdeepdeepdeepdeepdeepdeepdeepdeep'],\\n  ['deepdeepdeepdeepdeepdeepdeepdeepdeepdeep',\\n   'deepdeepdeepdeepdeepdeepdeepdeepdeepdeep',\\n   'deepdeepdeepdeepdeepdeepdeepdeepdeepdeep']]]\""))
+    c.append(BuiltinCase(.filter, "wordcount", Value.string("na\u{ef}ve caf\u{e9}, d\u{e9}j\u{e0}-vu"), [], [], strict: true, autoescape: false,
+                "v|wordcount", expected: "4"))
+    c.append(BuiltinCase(.filter, "striptags", Value.string("a<br/>b &unknown; &nbsp;c"), [], [], strict: true, autoescape: false,
+                "v|striptags", expected: "'ab &unknown; \\xa0c'"))
+    c.append(BuiltinCase(.filter, "truncate", Value.string("a b c d e f g h"), [.int(5)], [("leeway", .int(0))], strict: true, autoescape: false,
+                "v|truncate(a0, leeway=k0)", expected: "'a...'"))
+    c.append(BuiltinCase(.filter, "wordwrap", Value.string("one two three four five six seven eight nine ten"), [.int(12)], [("wrapstring", .string("\n> "))], strict: true, autoescape: false,
+                "v|wordwrap(a0, wrapstring=k0)", expected: "'one two\\n> three four\\n> five six\\n> seven eight\\n> nine ten'"))
+    c.append(BuiltinCase(.filter, "filesizeformat", Value.float(1023.9), [], [], strict: true, autoescape: false,
+                "v|filesizeformat", expected: "'1.0 kB'"))
+    c.append(BuiltinCase(.filter, "filesizeformat", Value.float(1e+28), [], [], strict: true, autoescape: false,
+                "v|filesizeformat", expected: "'10000.0 YB'"))
+    c.append(BuiltinCase(.filter, "round", Value.float(1.0005), [.int(3)], [], strict: true, autoescape: false,
+                "v|round(a0)", expected: "1.0"))
+    c.append(BuiltinCase(.filter, "round", Value.float(-0.5), [], [], strict: true, autoescape: false,
+                "v|round", expected: "-0.0"))
+    c.append(BuiltinCase(.filter, "round", Value.float(1e+300), [.int(2)], [], strict: true, autoescape: false,
+                "v|round(a0)", expected: "1e+300"))
+    c.append(BuiltinCase(.filter, "float", Value.string("1_0"), [], [], strict: true, autoescape: false,
+                "v|float", expected: "10.0"))
+    c.append(BuiltinCase(.filter, "float", Value.string("_1"), [], [], strict: true, autoescape: false,
+                "v|float", expected: "0.0"))
+    c.append(BuiltinCase(.filter, "float", Value.string("1__0"), [], [], strict: true, autoescape: false,
+                "v|float", expected: "0.0"))
+    c.append(BuiltinCase(.filter, "float", Value.string(" -0.0 "), [], [], strict: true, autoescape: false,
+                "v|float", expected: "-0.0"))
+    c.append(BuiltinCase(.filter, "int", Value.string("-0b11"), [.int(0), .int(0)], [], strict: true, autoescape: false,
+                "v|int(a0, a1)", expected: "-3"))
+    c.append(BuiltinCase(.filter, "int", Value.string("08"), [.int(0), .int(0)], [], strict: true, autoescape: false,
+                "v|int(a0, a1)", expected: "8"))
+    c.append(BuiltinCase(.filter, "int", Value.string(" +7 "), [], [], strict: true, autoescape: false,
+                "v|int", expected: "7"))
+    c.append(BuiltinCase(.filter, "int", Value.string("1e400"), [], [], strict: true, autoescape: false,
+                "v|int", expected: "0"))
+    c.append(BuiltinCase(.filter, "int", Value.string("\u{661}\u{662}"), [], [], strict: true, autoescape: false,
+                "v|int", expected: "12"))
+    c.append(BuiltinCase(.filter, "urlencode", Value.string("~a-b_c.d!*'()"), [], [], strict: true, autoescape: false,
+                "v|urlencode", expected: "'~a-b_c.d%21%2A%27%28%29'"))
+    c.append(BuiltinCase(.filter, "urlencode", dict([(.string("k"), .none)]), [], [], strict: true, autoescape: false,
+                "v|urlencode", expected: "'k=None'"))
+    c.append(BuiltinCase(.filter, "format", Value.string("%s and %s"), [.markup("<b>"), .string("<i>")], [], strict: true, autoescape: false,
+                "v|format(a0, a1)", expected: "'<b> and <i>'"))
+    c.append(BuiltinCase(.filter, "format", Value.markup("%s and %s"), [.markup("<b>"), .string("<i>")], [], strict: true, autoescape: false,
+                "v|format(a0, a1)", expected: "Markup('<b> and &lt;i&gt;')"))
+    c.append(BuiltinCase(.method, "format", Value.string("{0!r} {0!s} {0!a}"), [.string("\u{e9}")], [], strict: true, autoescape: false,
+                "v.format(a0)", expected: "\"'\u{e9}' \u{e9} '\\\\xe9'\""))
+    c.append(BuiltinCase(.method, "format", Value.string("{:>8.3f}|{:<+8.2e}|{:^9}|{:=+8d}"), [.float(3.14159), .float(1234.5), .string("mid"), .int(42)], [], strict: true, autoescape: false,
+                "v.format(a0, a1, a2, a3)", expected: "'   3.142|+1.23e+03|   mid   |+     42'"))
+    c.append(BuiltinCase(.method, "format", Value.string("{:08.3f}|{:,d}|{:#x}|{:c}|{:5}|{:<5}|"), [.float(-3.14159), .int(-1234567), .int(255), .int(97), .int(42), .float(1.5)], [], strict: true, autoescape: false,
+                "v.format(a0, a1, a2, a3, a4, a5)", expected: "'-003.142|-1,234,567|0xff|a|   42|1.5  |'"))
+    c.append(BuiltinCase(.method, "format", Value.string("{:.0f}|{:.0%}|{:e}|{:.2g}|{:g}"), [.float(2.5), .float(0.5), .int(0), .float(0.00012345), .float(1e+16)], [], strict: true, autoescape: false,
+                "v.format(a0, a1, a2, a3, a4)", expected: "'2|50%|0.000000e+00|0.00012|1e+16'"))
+    c.append(BuiltinCase(.method, "split", Value.string("a\u{3000}b\u{1c}c"), [], [], strict: true, autoescape: false,
+                "v.split()", expected: "['a', 'b', 'c']"))
+    c.append(BuiltinCase(.method, "strip", Value.string("\u{a0}x\u{2003}"), [], [], strict: true, autoescape: false,
+                "v.strip()", expected: "'x'"))
+    c.append(BuiltinCase(.method, "title", Value.string("they're bill's"), [], [], strict: true, autoescape: false,
+                "v.title()", expected: "\"They'Re Bill'S\""))
+    c.append(BuiltinCase(.method, "splitlines", Value.string("a\u{b}b\u{85}c"), [], [], strict: true, autoescape: false,
+                "v.splitlines()", expected: "['a', 'b', 'c']"))
+    c.append(BuiltinCase(.method, "center", Value.string("\u{e9}"), [.int(4), .string("\u{2192}")], [], strict: true, autoescape: false,
+                "v.center(a0, a1)", expected: "'\u{2192}\u{e9}\u{2192}\u{2192}'"))
+    c.append(BuiltinCase(.method, "count", Value.string("aaa"), [.string("")], [], strict: true, autoescape: false,
+                "v.count(a0)", expected: "4"))
+    c.append(BuiltinCase(.method, "replace", Value.string("ab"), [.string(""), .string("-"), .int(2)], [], strict: true, autoescape: false,
+                "v.replace(a0, a1, a2)", expected: "'-a-b'"))
+    c.append(BuiltinCase(.method, "rsplit", Value.string("  a  b  "), [.none, .int(0)], [], strict: true, autoescape: false,
+                "v.rsplit(a0, a1)", expected: "['  a  b']"))
+    c.append(BuiltinCase(.method, "split", Value.string("  a  b  "), [.none, .int(0)], [], strict: true, autoescape: false,
+                "v.split(a0, a1)", expected: "['a  b  ']"))
+    c.append(BuiltinCase(.method, "rsplit", Value.string("a,b,c"), [.string(","), .int(5)], [], strict: true, autoescape: false,
+                "v.rsplit(a0, a1)", expected: "['a', 'b', 'c']"))
+    c.append(BuiltinCase(.method, "find", Value.string("e\u{301}x"), [.string("x")], [], strict: true, autoescape: false,
+                "v.find(a0)", expected: "2"))
+    c.append(BuiltinCase(.method, "startswith", Value.string("e\u{301}"), [.string("e")], [], strict: true, autoescape: false,
+                "v.startswith(a0)", expected: "True"))
+    c.append(BuiltinCase(.binary, "+", Value.string("\u{e9}"), [.string("\u{301}")], [], strict: true, autoescape: false,
+                "v + a0", expected: "'\u{e9}\u{301}'"))
+    c.append(BuiltinCase(.compare, "==", Value.string("\u{e9}"), [.string("e\u{301}")], [], strict: true, autoescape: false,
+                "v == a0", expected: "False"))
+    c.append(BuiltinCase(.compare, "<", Value.string("\u{e9}"), [.string("e\u{301}")], [], strict: true, autoescape: false,
+                "v < a0", expected: "False"))
+    c.append(BuiltinCase(.compare, "in", Value.string("e"), [.string("\u{e9}")], [], strict: true, autoescape: false,
+                "v in a0", expected: "False"))
+    c.append(BuiltinCase(.binary, "*", Value.list([.list([.int(1)])]), [.int(2)], [], strict: true, autoescape: false,
+                "v * a0", expected: "[[1], [1]]"))
+    c.append(BuiltinCase(.binary, "%", Value.string("%s%%"), [.int(5)], [], strict: true, autoescape: false,
+                "v % a0", expected: "'5%'"))
+    c.append(BuiltinCase(.binary, "%", Value.int(5), [.int(3)], [], strict: true, autoescape: false,
+                "v % a0", expected: "2"))
+    c.append(BuiltinCase(.binary, "%", Value.float(-5.5), [.int(2)], [], strict: true, autoescape: false,
+                "v % a0", expected: "0.5"))
+    c.append(BuiltinCase(.binary, "//", Value.float(-5.5), [.int(2)], [], strict: true, autoescape: false,
+                "v // a0", expected: "-3.0"))
+    c.append(BuiltinCase(.binary, "**", Value.float(2.0), [.float(0.5)], [], strict: true, autoescape: false,
+                "v ** a0", expected: "1.4142135623730951"))
+    c.append(BuiltinCase(.binary, "**", Value.int(10), [.int(2)], [], strict: true, autoescape: false,
+                "v ** a0", expected: "100"))
+    c.append(BuiltinCase(.binary, "/", Value.int(7), [.int(2)], [], strict: true, autoescape: false,
+                "v / a0", expected: "3.5"))
+    c.append(BuiltinCase(.binary, "/", Value.int(6), [.int(3)], [], strict: true, autoescape: false,
+                "v / a0", expected: "2.0"))
+    c.append(BuiltinCase(.binary, "-", Value.float(0.1), [.float(0.3)], [], strict: true, autoescape: false,
+                "v - a0", expected: "-0.19999999999999998"))
+    c.append(BuiltinCase(.binary, "*", Value.float(1e+308), [.int(10)], [], strict: true, autoescape: false,
+                "v * a0", expected: "inf"))
+    c.append(BuiltinCase(.compare, "==", Value.float(0.30000000000000004), [.float(0.3)], [], strict: true, autoescape: false,
+                "v == a0", expected: "False"))
+    c.append(BuiltinCase(.compare, "<", Value.list([.int(1), .list([.int(2), .int(3)])]), [.list([.int(1), .list([.int(2), .int(4)])])], [], strict: true, autoescape: false,
+                "v < a0", expected: "True"))
+    c.append(BuiltinCase(.compare, "<", Value.string(""), [.string("a")], [], strict: true, autoescape: false,
+                "v < a0", expected: "True"))
+    c.append(BuiltinCase(.compare, ">", Value.tuple([.int(1), .string("a")]), [.tuple([.int(1), .string("B")])], [], strict: true, autoescape: false,
+                "v > a0", expected: "True"))
+    c.append(BuiltinCase(.compare, "==", dict([(.string("a"), .list([.int(1)]))]), [dict([(.string("a"), .list([.float(1.0)]))])], [], strict: true, autoescape: false,
+                "v == a0", expected: "True"))
+    c.append(BuiltinCase(.compare, "in", Value.tuple([.int(1), .int(2)]), [.list([.tuple([.int(1), .int(2)])])], [], strict: true, autoescape: false,
+                "v in a0", expected: "True"))
+    c.append(BuiltinCase(.compare, "in", Value.float(1.0), [dict([(.int(1), .string("x"))])], [], strict: true, autoescape: false,
+                "v in a0", expected: "True"))
+    c.append(BuiltinCase(.compare, "in", Value.none, [.list([.none])], [], strict: true, autoescape: false,
+                "v in a0", expected: "True"))
+    c.append(BuiltinCase(.item, "", Value.string("e\u{301}"), [.int(1)], [], strict: true, autoescape: false,
+                "v[a0]", expected: "'\u{301}'"))
+    c.append(BuiltinCase(.item, "", Value.list([.int(1), .int(2)]), [.bool(true)], [], strict: true, autoescape: false,
+                "v[a0]", expected: "2"))
+    c.append(BuiltinCase(.item, "", Value.list([.int(1), .int(2)]), [.float(1.0)], [], strict: true, autoescape: false,
+                "v[a0]", expected: "Undefined:list object has no element 1.0"))
+    c.append(BuiltinCase(.item, "", dict([(.bool(true), .string("t"))]), [.int(1)], [], strict: true, autoescape: false,
+                "v[a0]", expected: "'t'"))
+    c.append(BuiltinCase(.slice, "", Value.string("e\u{301}abc"), [.int(1), .none, .none], [], strict: true, autoescape: false,
+                "v[a0:a1:a2]", expected: "'\u{301}abc'"))
+    c.append(BuiltinCase(.slice, "", Value.string("abc"), [.float(1.5), .none, .none], [], strict: true, autoescape: false,
+                "v[a0:a1:a2]", expected: "TypeError: slice indices must be integers or None or have an __index__ method"))
+    c.append(BuiltinCase(.call, "range", nil, [.int(0), .int(10), .int(4)], [], strict: true, autoescape: false,
+                "range(a0, a1, a2)", expected: "[0, 4, 8]"))
+    c.append(BuiltinCase(.call, "range", nil, [.int(10), .int(0), .int(-4)], [], strict: true, autoescape: false,
+                "range(a0, a1, a2)", expected: "[10, 6, 2]"))
+    c.append(BuiltinCase(.call, "range", nil, [.int(2), .int(2)], [], strict: true, autoescape: false,
+                "range(a0, a1)", expected: "[]"))
+    c.append(BuiltinCase(.call, "range", nil, [.float(1.5)], [], strict: true, autoescape: false,
+                "range(a0)", expected: "TypeError: 'float' object cannot be interpreted as an integer"))
+    c.append(BuiltinCase(.test, "divisibleby", Value.int(10), [.float(2.5)], [], strict: true, autoescape: false,
+                "v is divisibleby(a0)", expected: "True"))
+    c.append(BuiltinCase(.test, "lower", Value.string("\u{1c6}"), [], [], strict: true, autoescape: false,
+                "v is lower", expected: "True"))
+    c.append(BuiltinCase(.test, "upper", Value.string("\u{1c4}"), [], [], strict: true, autoescape: false,
+                "v is upper", expected: "True"))
+    c.append(BuiltinCase(.test, "in", Value.string("a"), [dict([(.string("a"), .int(1))])], [], strict: true, autoescape: false,
+                "v is in(a0)", expected: "True"))
     return c
 }()
 

@@ -127,7 +127,7 @@ enum PyNumber {
     static func parseInt(_ text: String, base: Int) throws -> Int? {
         // An invalid base is a ValueError that the `int` filter catches like any other.
         guard base == 0 || (2...36).contains(base) else { return nil }
-        var s = Substring(PyString.strip(text, nil))
+        var s = Substring(PyString.asciiDigits(PyString.strip(text, nil)))
         var negative = false
         if let first = s.first, first == "+" || first == "-" { negative = first == "-"; s = s.dropFirst() }
         var radix = base
@@ -150,7 +150,7 @@ enum PyNumber {
     }
 
     static func parseFloat(_ text: String) -> Double? {
-        var s = Substring(PyString.strip(text, nil))
+        var s = Substring(PyString.asciiDigits(PyString.strip(text, nil)))
         var sign = 1.0
         if let first = s.first, first == "+" || first == "-" { sign = first == "-" ? -1 : 1; s = s.dropFirst() }
         switch s.lowercased() {

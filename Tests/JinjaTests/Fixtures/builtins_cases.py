@@ -283,6 +283,39 @@ G("range", 3); G("range", 1, 10, 3); G("range", 5, 0, -2); G("range", "a"); G("r
 G("dict", a=1, b=2); G("dict", {"a": 1}, b=2); G("dict", [("a", 1)]); G("namespace", a=1); G("namespace", {"x": 1}, y=2)
 G("cycler"); G("joiner")
 
+# --- more corners: Unicode, Markup, mixed types
+F("length", "e\u0301t\u00e9"); F("upper", "e\u0301"); F("reverse", "ab\U0001F600"); F("center", Markup("<b>"), 7)
+F("dictsort", {2: "b", 1: "a"}); F("dictsort", {"a": 2, "b": 1}, False, "value"); F("groupby", [[1, "x"], [0, "y"], [1, "z"]], 0)
+F("map", {"a": 1, "b": 2}, "upper"); F("first", (4, 5)); F("title", "ǆemal ŉ"); F("capitalize", "ǆemal")
+F("batch", "abcde", 2, "-"); F("slice", "abcde", 2); F("replace", "aaaa", "a", "b", 0); F("replace", "abab", "ab", "", 1)
+F("tojson", [Markup("<b>"), (1, (2,))]); F("tojson", {"a": "\u2028\x00\x7f"}); F("tojson", 1.0); F("tojson", 10 ** 18)
+F("xmlattr", {"a": Markup("<b>"), "b": "'"}); F("escape", [1, "<"]); F("escape", Markup("<b>") + "<")
+F("indent", "a\nb", 0); F("indent", "a\r\nb\u2028c", 1); F("sum", [0.1, 0.2]); F("sum", [1, 2], start=0.5)
+F("join", ["a", None, 1.5]); F("join", [Markup("<b>"), "<"], ", "); F("string", Markup("x")); F("list", Markup("ab"))
+F("unique", [1, 1.0, True, "1"]); F("max", ["a", "B", "b"]); F("min", [[2, 1], [1, 5]]); F("sort", [(2, "a"), (1, "b")], True)
+F("pprint", {"b": "x" * 70, "a": [1, 2, 3]}); F("pprint", ("a" * 50, "b" * 50)); F("pprint", ["line one\nline two " * 6])
+F("pprint", {1: "a", "b": 2}); F("pprint", [[["deep" * 10] * 3] * 2])
+F("wordcount", "naïve café, déjà-vu"); F("striptags", "a<br/>b &unknown; &nbsp;c"); F("truncate", "a b c d e f g h", 5, leeway=0)
+F("wordwrap", "one two three four five six seven eight nine ten", 12, wrapstring="\n> ")
+F("filesizeformat", 1023.9); F("filesizeformat", 1e28); F("round", 1.0005, 3); F("round", -0.5); F("round", 1e300, 2)
+F("float", "1_0"); F("float", "_1"); F("float", "1__0"); F("float", " -0.0 "); F("int", "-0b11", 0, 0); F("int", "08", 0, 0)
+F("int", " +7 "); F("int", "1e400"); F("int", "١٢"); F("urlencode", "~a-b_c.d!*'()"); F("urlencode", {"k": None})
+F("format", "%s and %s", Markup("<b>"), "<i>"); F("format", Markup("%s and %s"), Markup("<b>"), "<i>")
+M("format", "{0!r} {0!s} {0!a}", "é"); M("format", "{:>8.3f}|{:<+8.2e}|{:^9}|{:=+8d}", 3.14159, 1234.5, "mid", 42)
+M("format", "{:08.3f}|{:,d}|{:#x}|{:c}|{:5}|{:<5}|", -3.14159, -1234567, 255, 97, 42, 1.5)
+M("format", "{:.0f}|{:.0%}|{:e}|{:.2g}|{:g}", 2.5, 0.5, 0, 0.00012345, 1e16)
+M("split", "a\u3000b\x1cc"); M("strip", "\u00a0x\u2003"); M("title", "they're bill's"); M("splitlines", "a\x0bb\x85c")
+M("center", "é", 4, "→"); M("count", "aaa", ""); M("replace", "ab", "", "-", 2); M("rsplit", "  a  b  ", None, 0)
+M("split", "  a  b  ", None, 0); M("rsplit", "a,b,c", ",", 5); M("find", "e\u0301x", "x"); M("startswith", "e\u0301", "e")
+B("+", "é", "\u0301"); B("==", "\u00e9", "e\u0301"); B("<", "\u00e9", "e\u0301"); B("in", "e", "\u00e9")
+B("*", [[1]], 2); B("%", "%s%%", 5); B("%", 5, 3); B("%", -5.5, 2); B("//", -5.5, 2); 
+B("**", 2.0, 0.5); B("**", 10, 2); B("/", 7, 2); B("/", 6, 3); B("-", 0.1, 0.3); B("*", 1e308, 10); B("==", 0.1 + 0.2, 0.3)
+B("<", [1, [2, 3]], [1, [2, 4]]); B("<", "", "a"); B(">", (1, "a"), (1, "B")); B("==", {"a": [1]}, {"a": [1.0]})
+B("in", (1, 2), [(1, 2)]); B("in", 1.0, {1: "x"}); B("in", None, [None])
+I("e\u0301", 1); I([1, 2], True); I([1, 2], 1.0); I({True: "t"}, 1); S("e\u0301abc", 1); S("abc", 1.5)
+G("range", 0, 10, 4); G("range", 10, 0, -4); G("range", 2, 2); G("range", 1.5)
+T("divisibleby", 10, 2.5); T("lower", "ǆ"); T("upper", "Ǆ"); T("in", "a", {"a": 1})
+
 
 def swift_string(s):
     out = '"'
