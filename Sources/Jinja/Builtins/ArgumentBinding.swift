@@ -10,18 +10,29 @@ struct Signature: Sendable {
     /// Arguments that Python counts but the template does not pass (the filtered value, the
     /// environment): they shift the numbers in the messages.
     let implicit: Int
+    /// True for the methods of Python's built-in types, whose messages CPython words differently.
+    let builtin: Bool
 
-    init(_ function: String, _ names: [String], required: Int = 0, implicit: Int = 1) {
+    init(_ function: String, _ names: [String], required: Int = 0, implicit: Int = 1, builtin: Bool = false) {
         self.function = function
         self.names = names
         self.required = required
         self.implicit = implicit
+        self.builtin = builtin
+    }
+
+    /// The signature of a method of `str`, `list` or `dict`.
+    static func method(_ function: String, _ names: [String] = [], required: Int = 0) -> Signature {
+        Signature(function, names, required: required, implicit: 0, builtin: true)
     }
 
     /// The values in parameter order; nil where the caller passed nothing.
     @discardableResult
     func bind(_ arguments: CallArguments) throws -> [Value?] {
         var bound = [Value?](repeating: nil, count: names.count)
+        if builtin && names.isEmpty && !arguments.positional.isEmpty {
+            throw TemplateError(.type, "\(function)() takes no arguments (\(arguments.positional.count) given)")
+        }
         if arguments.positional.count > names.count {
             let low = required + implicit, high = names.count + implicit
             let given = arguments.positional.count + implicit
@@ -36,6 +47,9 @@ struct Signature: Sendable {
         for (i, value) in arguments.positional.enumerated() { bound[i] = value }
         for (name, value) in arguments.keyword {
             guard let i = names.firstIndex(of: name) else {
+                if builtin {
+                    throw TemplateError(.type, "'\(name)' is an invalid keyword argument for \(function)()")
+                }
                 throw TemplateError(.type, "\(function)() got an unexpected keyword argument '\(name)'")
             }
             if bound[i] != nil {

@@ -47,7 +47,6 @@ extension Filters {
             guard ["common", "ceil", "floor"].contains(method) else {
                 throw TemplateError(.runtime, "method must be common, ceil or floor")
             }
-            if case .undefined(let u) = value, state.undefinedPolicy == .strict { throw state.undefinedError(u) }
             guard let number = value.numericValue else {
                 throw TemplateError(.type, "type \(state.typeName(of: value)) doesn't define __round__ method")
             }
@@ -126,10 +125,9 @@ extension Filters {
 /// underscores between digits; `inf`/`nan` for floats. No hexadecimal floats.
 enum PyNumber {
     static func parseInt(_ text: String, base: Int) throws -> Int? {
-        guard base == 0 || (2...36).contains(base) else {
-            throw TemplateError(.value, "int() base must be >= 2 and <= 36, or 0")
-        }
-        var s = Substring(PyString.strip(text, nil))
+        // An invalid base is a ValueError that the `int` filter catches like any other.
+        guard base == 0 || (2...36).contains(base) else { return nil }
+        var s = Substring(PyString.asciiDigits(PyString.strip(text, nil)))
         var negative = false
         if let first = s.first, first == "+" || first == "-" { negative = first == "-"; s = s.dropFirst() }
         var radix = base
@@ -152,7 +150,7 @@ enum PyNumber {
     }
 
     static func parseFloat(_ text: String) -> Double? {
-        var s = Substring(PyString.strip(text, nil))
+        var s = Substring(PyString.asciiDigits(PyString.strip(text, nil)))
         var sign = 1.0
         if let first = s.first, first == "+" || first == "-" { sign = first == "-" ? -1 : 1; s = s.dropFirst() }
         switch s.lowercased() {

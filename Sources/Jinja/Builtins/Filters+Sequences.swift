@@ -26,8 +26,10 @@ extension Filters {
             switch value {
             case .string(let s), .markup(let s):
                 return state.same(as: value, String(String.UnicodeScalarView(s.unicodeScalars.reversed())))
-            default:
+            case .undefined, .list, .tuple, .dict, .object:
                 return .list(try state.iterate(value).reversed())
+            default:
+                throw TemplateError(.runtime, "argument must be iterable")
             }
         },
         "items": { value, args, state in

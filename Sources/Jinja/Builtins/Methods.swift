@@ -27,12 +27,12 @@ enum Methods {
         "split": splitMethod("split", fromEnd: false),
         "rsplit": splitMethod("rsplit", fromEnd: true),
         "splitlines": { receiver, args, state in
-            let a = try Signature("splitlines", ["keepends"], implicit: 0).bind(args)
+            let a = try Signature.method("splitlines", ["keepends"]).bind(args)
             let keep = try a[0].map { try state.truthy($0) } ?? false
             return .list(PyString.splitlines(text(receiver), keepends: keep).map { state.same(as: receiver, $0) })
         },
         "replace": { receiver, args, state in
-            let a = try Signature("replace", ["old", "new", "count"], required: 2, implicit: 0).bind(args)
+            let a = try Signature.method("replace", ["old", "new", "count"], required: 2).bind(args)
             let old = try argument(a[0], receiver, state), new = try argument(a[1], receiver, state)
             let count = try state.optionalIndex(a[2]) ?? -1
             return state.same(as: receiver, PyString.replace(text(receiver), old, new, count: count))
@@ -40,13 +40,13 @@ enum Methods {
         "startswith": affixTest("startswith") { $0.hasPrefixScalars($1) },
         "endswith": affixTest("endswith") { $0.hasSuffixScalars($1) },
         "removeprefix": { receiver, args, state in
-            let a = try Signature("removeprefix", ["prefix"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method("removeprefix", ["prefix"], required: 1).bind(args)
             let prefix = try argument(a[0], receiver, state), s = text(receiver)
             guard s.hasPrefixScalars(prefix) else { return receiver }
             return state.same(as: receiver, String(s.utf8.dropFirst(prefix.utf8.count)) ?? s)
         },
         "removesuffix": { receiver, args, state in
-            let a = try Signature("removesuffix", ["suffix"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method("removesuffix", ["suffix"], required: 1).bind(args)
             let suffix = try argument(a[0], receiver, state), s = text(receiver)
             guard s.hasSuffixScalars(suffix), !suffix.isEmpty else { return receiver }
             return state.same(as: receiver, String(s.utf8.dropLast(suffix.utf8.count)) ?? s)
@@ -57,7 +57,7 @@ enum Methods {
             return state.same(as: receiver, try PythonFormat.format(text(receiver), args, state: state, escaping: escaping))
         },
         "join": { receiver, args, state in
-            let a = try Signature("join", ["iterable"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method("join", ["iterable"], required: 1).bind(args)
             let items = try state.iterate(a[0] ?? .none)
             var parts: [String] = []
             parts.reserveCapacity(items.count)
@@ -75,29 +75,29 @@ enum Methods {
         "ljust": padMethod("ljust") { PyString.ljust($0, $1, fill: $2) },
         "rjust": padMethod("rjust") { PyString.rjust($0, $1, fill: $2) },
         "zfill": { receiver, args, state in
-            let a = try Signature("zfill", ["width"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method("zfill", ["width"], required: 1).bind(args)
             return state.same(as: receiver, PyString.zfill(text(receiver), try state.index(a[0] ?? .none)))
         },
         "count": { receiver, args, state in
-            let a = try Signature("count", ["sub"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method("count", ["sub"], required: 1).bind(args)
             return .int(PyString.count(text(receiver), try argument(a[0], receiver, state)))
         },
         "find": { receiver, args, state in
-            let a = try Signature("find", ["sub"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method("find", ["sub"], required: 1).bind(args)
             return .int(PyString.find(text(receiver), try argument(a[0], receiver, state)))
         },
         "rfind": { receiver, args, state in
-            let a = try Signature("rfind", ["sub"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method("rfind", ["sub"], required: 1).bind(args)
             return .int(PyString.rfind(text(receiver), try argument(a[0], receiver, state)))
         },
         "index": { receiver, args, state in
-            let a = try Signature("index", ["sub"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method("index", ["sub"], required: 1).bind(args)
             let i = PyString.find(text(receiver), try argument(a[0], receiver, state))
             if i < 0 { throw TemplateError(.value, "substring not found") }
             return .int(i)
         },
         "rindex": { receiver, args, state in
-            let a = try Signature("rindex", ["sub"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method("rindex", ["sub"], required: 1).bind(args)
             let i = PyString.rfind(text(receiver), try argument(a[0], receiver, state))
             if i < 0 { throw TemplateError(.value, "substring not found") }
             return .int(i)
@@ -136,21 +136,21 @@ enum Methods {
 
     private static func stringTransform(_ name: String, _ transform: @escaping @Sendable (String) -> String) -> Function {
         { receiver, args, state in
-            try Signature("str.\(name)", [], implicit: 0).bind(args)
+            try Signature.method("str.\(name)").bind(args)
             return state.same(as: receiver, transform(text(receiver)))
         }
     }
 
     private static func stringTest(_ name: String, _ test: @escaping @Sendable (String) -> Bool) -> Function {
         { receiver, args, _ in
-            try Signature("str.\(name)", [], implicit: 0).bind(args)
+            try Signature.method("str.\(name)").bind(args)
             return .bool(test(text(receiver)))
         }
     }
 
     private static func stripMethod(_ name: String, left: Bool, right: Bool) -> Function {
         { receiver, args, state in
-            let a = try Signature(name, ["chars"], implicit: 0).bind(args)
+            let a = try Signature.method(name, ["chars"]).bind(args)
             var chars: String? = nil
             if let c = a[0], !c.isNone { chars = try argument(c, receiver, state) }
             return state.same(as: receiver, PyString.strip(text(receiver), chars, left: left, right: right))
@@ -159,7 +159,7 @@ enum Methods {
 
     private static func splitMethod(_ name: String, fromEnd: Bool) -> Function {
         { receiver, args, state in
-            let a = try Signature(name, ["sep", "maxsplit"], implicit: 0).bind(args)
+            let a = try Signature.method(name, ["sep", "maxsplit"]).bind(args)
             var sep: String? = nil
             if let s = a[0], !s.isNone { sep = try argument(s, receiver, state) }
             let maxsplit = try state.optionalIndex(a[1]) ?? -1
@@ -171,7 +171,7 @@ enum Methods {
 
     private static func affixTest(_ name: String, _ test: @escaping @Sendable (String, String) -> Bool) -> Function {
         { receiver, args, state in
-            let a = try Signature(name, ["prefix"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method(name, ["prefix"], required: 1).bind(args)
             let s = text(receiver)
             switch a[0] ?? .none {
             case .string(let p), .markup(let p): return .bool(test(s, p))
@@ -192,7 +192,7 @@ enum Methods {
 
     private static func padMethod(_ name: String, _ pad: @escaping @Sendable (String, Int, Unicode.Scalar) -> String) -> Function {
         { receiver, args, state in
-            let a = try Signature(name, ["width", "fillchar"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method(name, ["width", "fillchar"], required: 1).bind(args)
             let width = try state.index(a[0] ?? .none)
             var fill: Unicode.Scalar = " "
             if let f = a[1] {
@@ -208,7 +208,7 @@ enum Methods {
 
     private static func partitionMethod(_ name: String, fromEnd: Bool) -> Function {
         { receiver, args, state in
-            let a = try Signature(name, ["sep"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method(name, ["sep"], required: 1).bind(args)
             let (x, y, z) = try PyString.partition(text(receiver), try argument(a[0], receiver, state), fromEnd: fromEnd)
             return .tuple([state.same(as: receiver, x), state.same(as: receiver, y), state.same(as: receiver, z)])
         }
@@ -286,7 +286,7 @@ enum Methods {
                                    _ body: @escaping @Sendable (ListStorage, [Value?], RenderState) throws -> Value) -> Function {
         { receiver, args, state in
             guard case .list(let storage) = receiver else { return .none }
-            return try body(storage, try Signature(name, parameters, required: required, implicit: 0).bind(args), state)
+            return try body(storage, try Signature.method(name, parameters, required: required).bind(args), state)
         }
     }
 
@@ -294,14 +294,14 @@ enum Methods {
 
     static let tuple: [String: Function] = [
         "index": { receiver, args, _ in
-            let a = try Signature("index", ["value"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method("index", ["value"], required: 1).bind(args)
             guard case .tuple(let t) = receiver, let i = t.firstIndex(where: { $0.pythonEquals(a[0] ?? .none) }) else {
                 throw TemplateError(.value, "tuple.index(x): x not in tuple")
             }
             return .int(i)
         },
         "count": { receiver, args, _ in
-            let a = try Signature("count", ["value"], required: 1, implicit: 0).bind(args)
+            let a = try Signature.method("count", ["value"], required: 1).bind(args)
             guard case .tuple(let t) = receiver else { return .int(0) }
             return .int(t.reduce(0) { $0 + ($1.pythonEquals(a[0] ?? .none) ? 1 : 0) })
         },
@@ -363,7 +363,7 @@ enum Methods {
                                    _ body: @escaping @Sendable (DictStorage, [Value?], RenderState) throws -> Value) -> Function {
         { receiver, args, state in
             guard case .dict(let storage) = receiver else { return .none }
-            return try body(storage, try Signature(name, parameters, required: required, implicit: 0).bind(args), state)
+            return try body(storage, try Signature.method(name, parameters, required: required).bind(args), state)
         }
     }
 }

@@ -62,7 +62,7 @@ final class Cycler: JinjaObject {
         case "pos": return .int(position.withLock { $0 })
         case "next":
             return .object(BuiltinFunction(name: "next") { [self] args, _ in
-                try Signature("next", [], implicit: 0).bind(args)
+                try Signature("Cycler.next", []).bind(args)
                 return position.withLock { pos in
                     let item = items[pos]
                     pos = (pos + 1) % items.count
@@ -71,7 +71,7 @@ final class Cycler: JinjaObject {
             })
         case "reset":
             return .object(BuiltinFunction(name: "reset") { [self] args, _ in
-                try Signature("reset", [], implicit: 0).bind(args)
+                try Signature("Cycler.reset", []).bind(args)
                 position.withLock { $0 = 0 }
                 return .none
             })
@@ -96,7 +96,7 @@ final class Joiner: JinjaObject {
     }
 
     func call(_ arguments: CallArguments, state: RenderState) throws -> Value {
-        try Signature("__call__", [], implicit: 0).bind(arguments)
+        try Signature("Joiner.__call__", []).bind(arguments)
         let first = used.withLock { used in
             defer { used = true }
             return !used

@@ -188,10 +188,16 @@ enum PythonFormat {
     // MARK: str.format
 
     static func format(_ format: String, _ arguments: CallArguments, state: RenderState, escaping: Bool = false) throws -> String {
-        let scalars = Array(format.unicodeScalars)
-        var out = String.UnicodeScalarView()
         var automatic = 0
         var numbering: Bool? = nil  // true: automatic, false: manual
+        return try self.format(format, arguments, state: state, escaping: escaping, automatic: &automatic, numbering: &numbering)
+    }
+
+    /// `format` with the field numbering shared with nested fields (`{:>{}}`).
+    private static func format(_ format: String, _ arguments: CallArguments, state: RenderState, escaping: Bool,
+                               automatic: inout Int, numbering: inout Bool?) throws -> String {
+        let scalars = Array(format.unicodeScalars)
+        var out = String.UnicodeScalarView()
         var i = 0
         while i < scalars.count {
             let c = scalars[i]
@@ -236,9 +242,6 @@ enum PythonFormat {
             }
             if rest.first == ":" {
                 spec = String(String.UnicodeScalarView(rest.dropFirst()))
-                if spec.unicodeScalars.contains("{") {
-                    spec = try self.format(spec, arguments, state: state)
-                }
             }
             // Resolve the field name.
             var k = 0
@@ -288,6 +291,11 @@ enum PythonFormat {
                 } else {
                     throw TemplateError(.value, "Only '.' or '[' may follow ']' in format field specifier")
                 }
+            }
+            // Nested fields in the spec come after the field itself in the numbering.
+            if spec.unicodeScalars.contains("{") {
+                spec = try self.format(spec, arguments, state: state, escaping: false,
+                                       automatic: &automatic, numbering: &numbering)
             }
             switch conversion {
             case nil: break

@@ -258,9 +258,8 @@ enum PyString {
                     continue
                 }
                 if !inWord && maxsplit >= 0 && parts.count >= maxsplit {
-                    // The rest, with trailing whitespace stripped, is the last part.
-                    let rest = String(String.UnicodeScalarView(scalars))
-                    parts.append(strip(rest, nil, left: false, right: true))
+                    // The rest, trailing whitespace included, is the last part.
+                    parts.append(String(String.UnicodeScalarView(scalars)))
                     return parts
                 }
                 inWord = true
@@ -394,6 +393,22 @@ enum PyString {
             return String(first) + zeros + String(s.unicodeScalars.dropFirst())
         }
         return zeros + s
+    }
+
+    /// Unicode decimal digits (`١٢`, `１２`) as ASCII digits, as Python's `int()` and `float()`
+    /// accept them.
+    static func asciiDigits(_ s: String) -> String {
+        guard !s.utf8.allSatisfy({ $0 < 0x80 }) else { return s }
+        var out = String.UnicodeScalarView()
+        for c in s.unicodeScalars {
+            if c.value >= 0x80, c.properties.numericType == .decimal, let v = c.properties.numericValue,
+               let digit = Unicode.Scalar(UInt32(0x30 + Int(v))) {
+                out.append(digit)
+            } else {
+                out.append(c)
+            }
+        }
+        return String(out)
     }
 
     static func pad(_ n: Int, _ fill: Unicode.Scalar) -> String {

@@ -152,7 +152,8 @@ extension Value {
             return a.asDouble == b.asDouble
         case (.string(let a), .string(let b)), (.string(let a), .markup(let b)),
              (.markup(let a), .string(let b)), (.markup(let a), .markup(let b)):
-            return a == b
+            // By code points, as Python compares: Swift's `==` would equate "é" and "e\u{301}".
+            return a.utf8.elementsEqual(b.utf8)
         case (.list(let a), .list(let b)):
             return a === b || Value.sequencesEqual(a.elements, b.elements)
         case (.tuple(let a), .tuple(let b)):
