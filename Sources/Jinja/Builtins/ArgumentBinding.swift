@@ -81,7 +81,7 @@ extension RenderState {
         switch value {
         case .int(let i): return i
         case .bool(let b): return b ? 1 : 0
-        case .undefined(let u) where undefinedPolicy == .strict: throw undefinedError(u)
+        case .undefined(let u) where isStrict(u): throw undefinedError(u)
         default: throw TemplateError(.type, "'\(typeName(of: value))' object cannot be interpreted as an integer")
         }
     }
@@ -104,14 +104,14 @@ extension RenderState {
     func requireString(_ value: Value, _ message: @autoclosure () -> String) throws -> String {
         switch value {
         case .string(let s), .markup(let s): return s
-        case .undefined(let u) where undefinedPolicy == .strict: throw undefinedError(u)
+        case .undefined(let u) where isStrict(u): throw undefinedError(u)
         default: throw TemplateError(.type, message())
         }
     }
 
     /// The type name Python would print: `StrictUndefined` under the strict policy.
     func typeName(of value: Value) -> String {
-        if case .undefined = value, undefinedPolicy == .strict { return "StrictUndefined" }
+        if case .undefined(let u) = value, isStrict(u) { return "StrictUndefined" }
         return value.typeName
     }
 }

@@ -61,7 +61,7 @@ extension Filters {
                 throw TemplateError(.runtime, "expected length >= \(endLength), got \(length)")
             }
             guard leeway >= 0 else { throw TemplateError(.runtime, "expected leeway >= 0, got \(leeway)") }
-            if case .undefined = value, state.undefinedPolicy == .lenient { return value }
+            if case .undefined(let u) = value, !state.isStrict(u) { return value }
             let scalars = Array(s.unicodeScalars)
             if scalars.count <= length + leeway { return value.isMarkup ? value : .string(s) }
             let head = String(String.UnicodeScalarView(scalars[RenderState.sliceRange(count: scalars.count, start: nil, stop: length - endLength)]))

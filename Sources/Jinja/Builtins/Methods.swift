@@ -129,7 +129,7 @@ enum Methods {
         switch value {
         case .string(let s): return receiver.isMarkup ? HTML.escape(s) : s
         case .markup(let s): return s
-        case .undefined(let u) where state.undefinedPolicy == .strict: throw state.undefinedError(u)
+        case .undefined(let u) where state.isStrict(u): throw state.undefinedError(u)
         default: throw TemplateError(.type, "must be str, not \(value.typeName)")
         }
     }

@@ -347,7 +347,7 @@ enum PythonFormat {
             return try formatInteger(n, parsed)
         case .float(let d):
             return try formatFloat(d, parsed)
-        case .undefined(let u) where state.undefinedPolicy == .strict:
+        case .undefined(let u) where state.isStrict(u):
             throw state.undefinedError(u)
         default:
             throw TemplateError(.type, "unsupported format string passed to \(value.typeName).__format__")

@@ -34,7 +34,7 @@ enum Tests {
                 try Signature.none("test_sequence", args)
                 switch value {
                 case .string, .markup, .list, .tuple, .dict: return true
-                case .undefined: return state.undefinedPolicy == .lenient
+                case .undefined(let u): return !state.isStrict(u)
                 default: return false
                 }
             },
@@ -43,7 +43,7 @@ enum Tests {
                 switch value {
                 case .string, .markup, .list, .tuple, .dict: return true
                 case .undefined(let u):
-                    if state.undefinedPolicy == .strict { throw state.undefinedError(u) }
+                    if state.isStrict(u) { throw state.undefinedError(u) }
                     return true
                 case .object(let o): return try o.iterate(state: state) != nil
                 default: return false

@@ -301,7 +301,7 @@ enum Operators {
             try state.requireDefined(needle)
             return try d.value(forKey: needle) != nil
         case .undefined(let u):
-            if state.undefinedPolicy == .strict { throw state.undefinedError(u) }
+            if state.isStrict(u) { throw state.undefinedError(u) }
             return false
         case .object(let o):
             if let items = try o.iterate(state: state) {

@@ -197,7 +197,7 @@ extension RenderState {
         case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
         case .markup(let s): return s.unicodeScalars.map { .string(String($0)) }
         case .undefined(let u):
-            if undefinedPolicy == .strict { throw undefinedError(u) }
+            if isStrict(u) { throw undefinedError(u) }
             return []
         case .object(let o):
             if let items = try o.iterate(state: self) { return items }
@@ -215,7 +215,7 @@ extension RenderState {
         case .tuple(let t): return t.count
         case .dict(let d): return d.count
         case .undefined(let u):
-            if undefinedPolicy == .strict { throw undefinedError(u) }
+            if isStrict(u) { throw undefinedError(u) }
             return 0
         case .object(let o):
             if let items = try o.iterate(state: self) { return items.count }
@@ -242,7 +242,7 @@ extension RenderState {
         case .markup(let s): return s
         case .int(let i): return String(i)
         case .undefined(let u):
-            if undefinedPolicy == .strict { throw undefinedError(u) }
+            if isStrict(u) { throw undefinedError(u) }
             return ""
         default:
             let s = value.pythonStr
