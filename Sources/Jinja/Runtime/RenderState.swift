@@ -47,8 +47,7 @@ public final class RenderState {
     /// Calls the filter called `name`.
     public func callFilter(_ name: String, _ value: Value, _ arguments: CallArguments) throws -> Value {
         guard let filter = environment.filters[name] else {
-            // Reached only where the parser let it pass, as Jinja2 does inside `if` branches.
-            throw TemplateError(.runtime, "No filter named '\(name)' found.")
+            throw TemplateError(.assertion, "No filter named '\(name)'.")
         }
         return try filter(value, arguments, self)
     }
@@ -56,7 +55,7 @@ public final class RenderState {
     /// Calls the test called `name`.
     public func callTest(_ name: String, _ value: Value, _ arguments: CallArguments) throws -> Bool {
         guard let test = environment.tests[name] else {
-            throw TemplateError(.runtime, "No test named '\(name)' found.")
+            throw TemplateError(.assertion, "No test named '\(name)'.")
         }
         return try test(value, arguments, self)
     }

@@ -72,10 +72,16 @@ extension Renderer {
             return .undefined(Undefined(hint: "the inline if-expression on line \(location.line) evaluated to false and no else section was defined.", alwaysLenient: true))
         case .filter(let input, let name, let arguments, _):
             guard let input else { throw TemplateError(.syntax, "filter '\(name)' has no value to filter") }
-            return try state.callFilter(name, eval(input, frame), evalArguments(arguments, frame))
+            guard let filter = state.environment.filters[name] else {
+                // Reached only where the parser let it pass, as Jinja2 does inside `if` branches.
+                throw TemplateError(.runtime, "No filter named '\(name)' found.")
+            }
+            return try filter(eval(input, frame), evalArguments(arguments, frame), state)
         case .test(let operand, let name, let arguments, let negated, _):
-            let result = try state.callTest(name, eval(operand, frame), evalArguments(arguments, frame))
-            return .bool(result != negated)
+            guard let test = state.environment.tests[name] else {
+                throw TemplateError(.runtime, "No test named '\(name)' found.")
+            }
+            return .bool(try test(eval(operand, frame), evalArguments(arguments, frame), state) != negated)
         case .call(let callee, let arguments, _):
             return try state.call(eval(callee, frame), evalArguments(arguments, frame))
         }
