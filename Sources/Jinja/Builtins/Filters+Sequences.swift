@@ -25,7 +25,7 @@ extension Filters {
             try Signature.none("do_reverse", args)
             switch value {
             case .string(let s), .markup(let s):
-                return state.same(as: value, String(String.UnicodeScalarView(s.unicodeScalars.reversed())))
+                return state.same(as: value, PyString.make(s.unicodeScalars.reversed()))
             case .undefined, .list, .tuple, .dict, .object:
                 return .list(try state.iterate(value).reversed())
             default:

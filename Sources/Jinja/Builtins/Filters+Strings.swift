@@ -64,7 +64,7 @@ extension Filters {
             if case .undefined(let u) = value, !state.isStrict(u) { return value }
             let scalars = Array(s.unicodeScalars)
             if scalars.count <= length + leeway { return value.isMarkup ? value : .string(s) }
-            let head = String(String.UnicodeScalarView(scalars[RenderState.sliceRange(count: scalars.count, start: nil, stop: length - endLength)]))
+            let head = PyString.make(scalars[RenderState.sliceRange(count: scalars.count, start: nil, stop: length - endLength)])
             let kept = killwords ? head : (try PyString.rsplit(head, " ", maxsplit: 1).first ?? head)
             return state.same(as: value, kept + (value.isMarkup ? HTML.escape(end) : end))
         },
@@ -192,22 +192,25 @@ extension Filters {
     /// Jinja2's `title`: every word (split at whitespace, `-`, and opening brackets) gets its
     /// first character upper-cased and the rest lower-cased.
     static func jinjaTitle(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
+        var out = ScalarBuffer()
         var wordStart = true
         for c in s.unicodeScalars {
             let separator = PyString.isSpace(c) || c == "-" || c == "(" || c == "{" || c == "[" || c == "<"
             if separator {
-                out.unicodeScalars.append(c)
+                out.append(c)
                 wordStart = true
-            } else if wordStart {
-                out += PyString.upper(c)
+            } else if c.isASCII {
+                // ASCII letters change case by one bit; the Unicode tables are far slower.
+                let isLower = ("a"..."z").contains(c), isUpper = ("A"..."Z").contains(c)
+                let flip = (wordStart && isLower) || (!wordStart && isUpper)
+                out.append(flip ? Unicode.Scalar(UInt8(c.value ^ 0x20)) : c)
                 wordStart = false
             } else {
-                out += PyString.lower(c)
+                out.append(contentsOf: (wordStart ? PyString.upper(c) : PyString.lower(c)).unicodeScalars)
+                wordStart = false
             }
         }
-        return out
+        return String(out)
     }
 }
 

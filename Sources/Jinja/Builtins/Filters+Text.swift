@@ -86,13 +86,36 @@ struct TextWrapper {
     private static let lt = "[^\\d\\W]"
     private static let wordSeparator = Pattern(
         "(?:\(ws)+|(?<=\(wp))-{2,}(?=\\w)|\(nws)+?(?:-(?:(?<=\(lt){2}-)|(?<=\(lt)-\(lt)-))(?=\(lt)-?\(lt))|(?=\(ws)|\\z)|(?<=\(wp))(?=-{2,}\\w)))")
-    private static let simpleSeparator = Pattern("\(ws)+")
+
+    /// Runs of textwrap's whitespace and runs of everything else, in order.
+    private static func whitespaceChunks(_ text: String) -> [[Unicode.Scalar]] {
+        func isSeparator(_ c: Unicode.Scalar) -> Bool {
+            switch c { case "\t", "\n", "\u{0B}", "\u{0C}", "\r", " ": return true; default: return false }
+        }
+        var chunks: [[Unicode.Scalar]] = []
+        var current: [Unicode.Scalar] = []
+        var currentIsSeparator = false
+        for c in text.unicodeScalars {
+            let separator = isSeparator(c)
+            if !current.isEmpty && separator != currentIsSeparator {
+                chunks.append(current)
+                current.removeAll(keepingCapacity: true)
+            }
+            currentIsSeparator = separator
+            current.append(c)
+        }
+        if !current.isEmpty { chunks.append(current) }
+        return chunks
+    }
 
     func wrap(_ text: String) throws -> [String] {
         guard width > 0 else { throw TemplateError(.value, "invalid width \(width) (must be > 0)") }
-        let pattern = breakOnHyphens ? Self.wordSeparator : Self.simpleSeparator
         // Chunks as code point arrays, reversed so that the next chunk is the last element.
-        var chunks = pattern.splitKeepingSeparators(text).map { Array($0.unicodeScalars) }.reversed() as [[Unicode.Scalar]]
+        // Without a hyphen, textwrap's word-separator pattern only ever splits at whitespace, so
+        // the regular expression (slow, and ICU's) is needed only for hyphenated text.
+        var chunks = (breakOnHyphens && text.unicodeScalars.contains("-")
+            ? Self.wordSeparator.splitKeepingSeparators(text).map { Array($0.unicodeScalars) }
+            : Self.whitespaceChunks(text)).reversed() as [[Unicode.Scalar]]
         var lines: [String] = []
         func isBlank(_ chunk: [Unicode.Scalar]) -> Bool { chunk.allSatisfy(PyString.isSpace) }
         while !chunks.isEmpty {
@@ -128,7 +151,7 @@ struct TextWrapper {
                 line.removeLast()
             }
             if !line.isEmpty {
-                var out = String.UnicodeScalarView()
+                var out = ScalarBuffer()
                 for chunk in line { out.append(contentsOf: chunk) }
                 lines.append(String(out))
             }
@@ -155,7 +178,7 @@ enum Urlize {
     static func urlize(_ text: String, trimLimit: Int?, rel: String?, target: String?, extraSchemes: [String]) -> String {
         func trim(_ url: String) -> String {
             guard let limit = trimLimit, url.unicodeScalars.count > limit else { return url }
-            return String(String.UnicodeScalarView(url.unicodeScalars.prefix(max(0, limit)))) + "..."
+            return PyString.make(url.unicodeScalars.prefix(max(0, limit))) + "..."
         }
         let relAttribute = rel.map { " rel=\"\(HTML.escape($0))\"" } ?? ""
         let targetAttribute = target.flatMap { $0.isEmpty ? nil : " target=\"\(HTML.escape($0))\"" } ?? ""
@@ -182,8 +205,8 @@ enum Urlize {
                 for _ in 0..<min(opens, PyString.count(tail, close)) {
                     let index = PyString.find(tail, close) + close.unicodeScalars.count
                     let scalars = Array(tail.unicodeScalars)
-                    middle += String(String.UnicodeScalarView(scalars[..<index]))
-                    tail = String(String.UnicodeScalarView(scalars[index...]))
+                    middle += PyString.make(scalars[..<index])
+                    tail = PyString.make(scalars[index...])
                 }
             }
             if http.matches(middle) {

@@ -33,7 +33,7 @@ enum HTML {
     static func unescape(_ s: String) -> String {
         guard s.utf8.contains(UInt8(ascii: "&")) else { return s }
         let scalars = Array(s.unicodeScalars)
-        var out = String.UnicodeScalarView()
+        var out = ScalarBuffer()
         var i = 0
         while i < scalars.count {
             let c = scalars[i]
@@ -41,7 +41,7 @@ enum HTML {
             var j = i + 1
             while j < scalars.count, j - i <= 32, scalars[j] != ";", scalars[j] != "&", !PyString.isSpace(scalars[j]) { j += 1 }
             if j < scalars.count, scalars[j] == ";" {
-                let name = String(String.UnicodeScalarView(scalars[(i + 1)..<j]))
+                let name = PyString.make(scalars[(i + 1)..<j])
                 if let decoded = decodeEntity(name) {
                     out.append(contentsOf: decoded.unicodeScalars)
                     i = j + 1
@@ -78,7 +78,7 @@ enum HTML {
     /// `Markup.striptags()`: comments and tags removed, whitespace collapsed, entities decoded.
     static func striptags(_ s: String) -> String {
         let scalars = Array(s.unicodeScalars)
-        var text = String.UnicodeScalarView()
+        var text = ScalarBuffer()
         var i = 0
         let n = scalars.count
         func startsWith(_ pattern: String, at index: Int) -> Bool {

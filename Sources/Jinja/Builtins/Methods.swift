@@ -309,6 +309,18 @@ enum Methods {
 
     // MARK: dict
 
+    /// A cheap test that rules out most names before `dict` is consulted: `row.name` on a dict
+    /// is the hottest lookup in templates, and hashing the name each time showed in profiles.
+    static func mayNameDictMethod(_ name: String) -> Bool {
+        guard let first = name.utf8.first else { return false }
+        return dictMethodInitials & (1 << UInt64(first & 63)) != 0 && first >= 64
+            && (3...10).contains(name.utf8.count)
+    }
+
+    private static let dictMethodInitials: UInt64 = dict.keys.reduce(0) { bits, name in
+        bits | (1 << UInt64((name.utf8.first ?? 0) & 63))
+    }
+
     static let dict: [String: Function] = [
         "items": dictMethod("items", []) { d, _, _ in
             .list(d.snapshot.pairs.map { .tuple([$0, $1]) })

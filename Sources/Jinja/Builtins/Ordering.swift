@@ -7,12 +7,45 @@ enum Ordering {
         var decorated: [(key: Value, value: Value)] = []
         decorated.reserveCapacity(elements.count)
         for element in elements { decorated.append((try key(element), element)) }
+        if let fast = sortedByPlainKeys(decorated, reverse: reverse) { return fast }
         if reverse {
             try decorated.sort { try Operators.lessThan($1.key, $0.key, state: state) }
         } else {
             try decorated.sort { try Operators.lessThan($0.key, $1.key, state: state) }
         }
         return decorated.map(\.value)
+    }
+
+    /// The common cases without going through `Operators.lessThan` per comparison: every key an
+    /// int, or every key a string (UTF-8 byte order is code point order, Python's string order).
+    /// Nil when the keys are mixed or of other kinds.
+    private static func sortedByPlainKeys(_ decorated: [(key: Value, value: Value)], reverse: Bool) -> [Value]? {
+        var ints: [(Int, Value)] = []
+        var numbers: [(Double, Value)] = []
+        var strings: [(String, Value)] = []
+        for (key, value) in decorated {
+            switch key {
+            case .int(let i) where strings.isEmpty: ints.append((i, value)); numbers.append((Double(i), value))
+            case .float(let d) where strings.isEmpty && !d.isNaN: numbers.append((d, value))
+            case .string(let s) where numbers.isEmpty, .markup(let s) where numbers.isEmpty: strings.append((s, value))
+            default: return nil
+            }
+        }
+        // Ints compare exactly; a mix with floats compares as doubles, exact below 2^53.
+        if !ints.isEmpty && ints.count == numbers.count {
+            if reverse { ints.sort { $1.0 < $0.0 } } else { ints.sort { $0.0 < $1.0 } }
+            return ints.map(\.1)
+        }
+        if !numbers.isEmpty {
+            if reverse { numbers.sort { $1.0 < $0.0 } } else { numbers.sort { $0.0 < $1.0 } }
+            return numbers.map(\.1)
+        }
+        if reverse {
+            strings.sort { $1.0.utf8.lexicographicallyPrecedes($0.0.utf8) }
+        } else {
+            strings.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        }
+        return strings.map(\.1)
     }
 
     /// Jinja2's `ignore_case`: strings in lower case, anything else as it is.

@@ -103,11 +103,11 @@ enum PrettyPrint {
             if rep.unicodeScalars.count <= limit { chunks.append(rep); continue }
             // Alternating runs of non-space then space (`\S*\s*`).
             var parts: [String] = []
-            var current = String.UnicodeScalarView()
+            var current = ScalarBuffer()
             var inSpace = false
             for c in line.unicodeScalars {
                 let space = PyString.isSpace(c)
-                if !space && inSpace { parts.append(String(current)); current = String.UnicodeScalarView(); inSpace = false }
+                if !space && inSpace { parts.append(String(current)); current = ScalarBuffer(); inSpace = false }
                 if space { inSpace = true }
                 current.append(c)
             }

@@ -19,7 +19,7 @@ enum PythonFormat {
             return arguments[next]
         }
         let scalars = Array(format.unicodeScalars)
-        var out = String.UnicodeScalarView()
+        var out = ScalarBuffer()
         var i = 0
         var usedMapping = false
         while i < scalars.count {
@@ -36,7 +36,7 @@ enum PythonFormat {
                     j += 1
                 }
                 guard j < scalars.count else { throw TemplateError(.value, "incomplete format key") }
-                let key = String(String.UnicodeScalarView(scalars[(i + 1)..<j]))
+                let key = PyString.make(scalars[(i + 1)..<j])
                 guard let v = d[key] else { throw TemplateError(.lookup, Value.reprString(key)) }
                 value = v
                 usedMapping = true
@@ -96,7 +96,7 @@ enum PythonFormat {
                 default: text = asciiRepr(argument.pythonRepr)
                 }
                 if escaping, !(conversion == "s" && argument.isMarkup) { text = HTML.escape(text) }
-                if let precision { text = String(String.UnicodeScalarView(text.unicodeScalars.prefix(precision))) }
+                if let precision { text = PyString.make(text.unicodeScalars.prefix(precision)) }
             case "d", "i", "u":
                 let n: Int
                 switch argument {
@@ -197,7 +197,7 @@ enum PythonFormat {
     private static func format(_ format: String, _ arguments: CallArguments, state: RenderState, escaping: Bool,
                                automatic: inout Int, numbering: inout Bool?) throws -> String {
         let scalars = Array(format.unicodeScalars)
-        var out = String.UnicodeScalarView()
+        var out = ScalarBuffer()
         var i = 0
         while i < scalars.count {
             let c = scalars[i]
@@ -241,12 +241,12 @@ enum PythonFormat {
                 if let next = rest.first, next != ":" { throw TemplateError(.value, "expected ':' after conversion specifier") }
             }
             if rest.first == ":" {
-                spec = String(String.UnicodeScalarView(rest.dropFirst()))
+                spec = PyString.make(rest.dropFirst())
             }
             // Resolve the field name.
             var k = 0
             while k < name.count, name[k] != ".", name[k] != "[" { k += 1 }
-            let head = String(String.UnicodeScalarView(name[..<k]))
+            let head = PyString.make(name[..<k])
             var value: Value
             if head.isEmpty {
                 if numbering == false {
@@ -271,7 +271,7 @@ enum PythonFormat {
                 if name[k] == "." {
                     var e = k + 1
                     while e < name.count, name[e] != ".", name[e] != "[" { e += 1 }
-                    let attribute = String(String.UnicodeScalarView(name[(k + 1)..<e]))
+                    let attribute = PyString.make(name[(k + 1)..<e])
                     let found = try state.attributeOnly(of: value, attribute)
                     guard !found.isUndefined else {
                         throw TemplateError(.type, "'\(value.typeName)' object has no attribute '\(attribute)'")
@@ -282,7 +282,7 @@ enum PythonFormat {
                     var e = k + 1
                     while e < name.count, name[e] != "]" { e += 1 }
                     guard e < name.count else { throw TemplateError(.value, "Missing ']' in format string") }
-                    let keyText = String(String.UnicodeScalarView(name[(k + 1)..<e]))
+                    let keyText = PyString.make(name[(k + 1)..<e])
                     let key: Value = Int(keyText).map { .int($0) } ?? .string(keyText)
                     let found = try state.item(of: value, key)
                     guard !found.isUndefined else { throw TemplateError(.lookup, key.pythonRepr) }
@@ -337,7 +337,7 @@ enum PythonFormat {
             if parsed.sign != nil { throw TemplateError(.value, "Sign not allowed in string format specifier") }
             if parsed.align == "=" { throw TemplateError(.value, "'=' alignment not allowed in string format specifier") }
             var text = s
-            if let precision = parsed.precision { text = String(String.UnicodeScalarView(s.unicodeScalars.prefix(precision))) }
+            if let precision = parsed.precision { text = PyString.make(s.unicodeScalars.prefix(precision)) }
             return NumberFormat.pad(sign: "", body: text, width: parsed.width, align: parsed.align ?? "<", fill: parsed.fill)
         case .int, .bool:
             let n = value.numericValue.map { if case .int(let i) = $0 { return i } else { return 0 } } ?? 0

@@ -4,9 +4,24 @@
 enum PyString {
     // MARK: Classes of code points
 
+    /// A string from code points. Much faster than `String.UnicodeScalarView`'s appends, which
+    /// re-examine the string on every scalar.
+    static func make<S: Sequence>(_ scalars: S) -> String where S.Element == Unicode.Scalar {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.underestimatedCount)
+        for scalar in scalars { UTF8.encode(scalar) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// `str.isspace()` for one code point.
     static func isSpace(_ c: Unicode.Scalar) -> Bool {
-        c.properties.isWhitespace || (0x1c...0x1f).contains(c.value)
+        if c.isASCII {
+            switch c.value {
+            case 0x09...0x0d, 0x1c...0x20: return true
+            default: return false
+            }
+        }
+        return c.properties.isWhitespace
     }
 
     /// The line boundaries of `str.splitlines()` (`\r\n` is handled by the caller).
@@ -46,8 +61,14 @@ enum PyString {
     static func upper(_ s: String) -> String { s.uppercased() }
     static func lower(_ s: String) -> String { s.lowercased() }
 
-    static func upper(_ c: Unicode.Scalar) -> String { c.properties.uppercaseMapping }
-    static func lower(_ c: Unicode.Scalar) -> String { c.properties.lowercaseMapping }
+    static func upper(_ c: Unicode.Scalar) -> String {
+        if c.isASCII { return String(Character(("a"..."z").contains(c) ? Unicode.Scalar(UInt8(c.value) ^ 0x20) : c)) }
+        return c.properties.uppercaseMapping
+    }
+    static func lower(_ c: Unicode.Scalar) -> String {
+        if c.isASCII { return String(Character(("A"..."Z").contains(c) ? Unicode.Scalar(UInt8(c.value) ^ 0x20) : c)) }
+        return c.properties.lowercaseMapping
+    }
     static func titlecase(_ c: Unicode.Scalar) -> String { c.properties.titlecaseMapping }
 
     /// `str.capitalize()`: the first code point in title case, the rest in lower case.
@@ -244,14 +265,14 @@ enum PyString {
     static func split(_ s: String, _ sep: String?, maxsplit: Int = -1) throws -> [String] {
         guard let sep else {
             var parts: [String] = []
-            var current = String.UnicodeScalarView()
+            var current = ScalarBuffer()
             var inWord = false
             var scalars = Array(s.unicodeScalars)[...]
             while let c = scalars.first {
                 if isSpace(c) {
                     if inWord {
                         parts.append(String(current))
-                        current = String.UnicodeScalarView()
+                        current = ScalarBuffer()
                         inWord = false
                     }
                     scalars = scalars.dropFirst()
@@ -259,7 +280,7 @@ enum PyString {
                 }
                 if !inWord && maxsplit >= 0 && parts.count >= maxsplit {
                     // The rest, trailing whitespace included, is the last part.
-                    parts.append(String(String.UnicodeScalarView(scalars)))
+                    parts.append(PyString.make(scalars))
                     return parts
                 }
                 inWord = true
@@ -291,12 +312,12 @@ enum PyString {
                 while let c = scalars.last, isSpace(c) { scalars = scalars.dropLast() }
                 if scalars.isEmpty { break }
                 if parts.count >= maxsplit {
-                    parts.append(String(String.UnicodeScalarView(scalars)))
+                    parts.append(PyString.make(scalars))
                     break
                 }
                 var end = scalars.endIndex
                 while end > scalars.startIndex, !isSpace(scalars[end - 1]) { end -= 1 }
-                parts.append(String(String.UnicodeScalarView(scalars[end...])))
+                parts.append(PyString.make(scalars[end...]))
                 scalars = scalars[..<end]
             }
             return parts.reversed()
@@ -333,24 +354,24 @@ enum PyString {
 
     /// `str.splitlines(keepends)`.
     static func splitlines(_ s: String, keepends: Bool = false) -> [String] {
+        // Slices of the original string: no character-by-character rebuilding.
+        let scalars = s.unicodeScalars
         var lines: [String] = []
-        var current = String.UnicodeScalarView()
-        var iterator = Array(s.unicodeScalars)[...]
-        while let c = iterator.popFirst() {
-            if isLineBreak(c) {
-                var ending = String.UnicodeScalarView([c])
-                if c == "\r", iterator.first == "\n" {
-                    ending.append("\n")
-                    iterator = iterator.dropFirst()
-                }
-                if keepends { current.append(contentsOf: ending) }
-                lines.append(String(current))
-                current = String.UnicodeScalarView()
-            } else {
-                current.append(c)
+        var start = scalars.startIndex
+        var index = start
+        while index < scalars.endIndex {
+            let c = scalars[index]
+            guard isLineBreak(c) else {
+                index = scalars.index(after: index)
+                continue
             }
+            var next = scalars.index(after: index)
+            if c == "\r", next < scalars.endIndex, scalars[next] == "\n" { next = scalars.index(after: next) }
+            lines.append(String(scalars[start..<(keepends ? next : index)]))
+            start = next
+            index = next
         }
-        if !current.isEmpty { lines.append(String(current)) }
+        if start < scalars.endIndex { lines.append(String(scalars[start...])) }
         return lines
     }
 
@@ -399,7 +420,7 @@ enum PyString {
     /// accept them.
     static func asciiDigits(_ s: String) -> String {
         guard !s.utf8.allSatisfy({ $0 < 0x80 }) else { return s }
-        var out = String.UnicodeScalarView()
+        var out = ScalarBuffer()
         for c in s.unicodeScalars {
             if c.value >= 0x80, c.properties.numericType == .decimal, let v = c.properties.numericValue,
                let digit = Unicode.Scalar(UInt32(0x30 + Int(v))) {
@@ -430,4 +451,32 @@ extension String {
 
     /// The length Python's `len()` gives.
     var scalarCount: Int { unicodeScalars.count }
+}
+
+/// A string built code point by code point, kept as UTF-8 bytes until it is done: appending to a
+/// `String.UnicodeScalarView` re-examines the string on every scalar and dominated filter time.
+struct ScalarBuffer {
+    private(set) var bytes: [UInt8] = []
+
+    init() {}
+
+    var isEmpty: Bool { bytes.isEmpty }
+
+    mutating func append(_ scalar: Unicode.Scalar) {
+        if scalar.isASCII {
+            bytes.append(UInt8(truncatingIfNeeded: scalar.value))
+        } else {
+            UTF8.encode(scalar) { bytes.append($0) }
+        }
+    }
+
+    mutating func append<S: Sequence>(contentsOf scalars: S) where S.Element == Unicode.Scalar {
+        for scalar in scalars { append(scalar) }
+    }
+}
+
+extension String {
+    init(_ buffer: ScalarBuffer) {
+        self = String(decoding: buffer.bytes, as: UTF8.self)
+    }
 }

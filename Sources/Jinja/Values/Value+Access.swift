@@ -6,7 +6,9 @@ extension RenderState {
     public func attribute(of value: Value, _ name: String) throws -> Value {
         switch value {
         case .dict(let d):
-            if let method = Methods.dict[name] { return Methods.bind(method, name, to: value) }
+            if Methods.mayNameDictMethod(name), let method = Methods.dict[name] {
+                return Methods.bind(method, name, to: value)
+            }
             if let v = d[name] { return v }
         case .object(let o):
             if let v = try o.attribute(name, state: self) { return v }
@@ -140,9 +142,9 @@ extension RenderState {
             let scalars = Array(s.unicodeScalars)
             if stride == 1 {
                 let r = Self.sliceRange(count: scalars.count, start: first, stop: last)
-                return same(as: value, String(String.UnicodeScalarView(scalars[r])))
+                return same(as: value, PyString.make(scalars[r]))
             }
-            var out = String.UnicodeScalarView()
+            var out = ScalarBuffer()
             for i in Self.sliceIndices(count: scalars.count, start: first, stop: last, step: stride) {
                 out.append(scalars[i])
             }

@@ -77,7 +77,7 @@ extension Value {
         // notation at the same points as Python (1e16 and 1e-5); only the spelling of the exponent
         // differs: Swift writes "1e-05" as Python does, but "5e+16" as "5e+16" too.
         var s = d.description
-        if s.contains("e") {
+        if s.utf8.contains(UInt8(ascii: "e")) {
             // Python always writes at least two exponent digits and a sign.
             let parts = s.split(separator: "e", maxSplits: 1)
             var mantissa = String(parts[0])

@@ -4,7 +4,7 @@ import Synchronization
 /// order they were built in, lists and dicts are shared references (a template may `append`).
 public enum Value: Sendable {
     /// A name or attribute that does not exist; how it behaves depends on the undefined policy.
-    case undefined(Undefined)
+    indirect case undefined(Undefined)
     case none
     case bool(Bool)
     case int(Int)
