@@ -29,6 +29,9 @@ struct Signature: Sendable {
     /// The values in parameter order; nil where the caller passed nothing.
     @discardableResult
     func bind(_ arguments: CallArguments) throws -> [Value?] {
+        if arguments.keyword.isEmpty && arguments.positional.isEmpty && required == 0 {
+            return [Value?](repeating: nil, count: names.count)
+        }
         var bound = [Value?](repeating: nil, count: names.count)
         if builtin && names.isEmpty && !arguments.positional.isEmpty {
             throw TemplateError(.type, "\(function)() takes no arguments (\(arguments.positional.count) given)")
@@ -57,6 +60,8 @@ struct Signature: Sendable {
             }
             bound[i] = value
         }
+        // Build the message only when something is missing: binding runs on every filter call.
+        guard (0..<required).contains(where: { bound[$0] == nil }) else { return bound }
         let missing = (0..<required).filter { bound[$0] == nil }.map { "'\(names[$0])'" }
         if !missing.isEmpty {
             let list: String

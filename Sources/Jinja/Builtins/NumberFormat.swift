@@ -5,9 +5,24 @@ import Glibc
 /// The number formatting that Python's `%` operator and `format()` share: C's conversions for
 /// floats (glibc rounds exactly, as CPython's own dtoa does), and padding with a sign.
 enum NumberFormat {
+    /// glibc's `strfromd` (C23), not variadic and not exported by the Glibc module.
+    private typealias FromDouble = @convention(c) (UnsafeMutablePointer<CChar>, Int, UnsafePointer<CChar>, Double) -> Int32
+    private static let strfromd: FromDouble? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "strfromd") else { return nil }
+        return unsafeBitCast(symbol, to: FromDouble.self)
+    }()
+
     /// C's `printf` conversion of one double: `conversion` is one of `e E f F g G`.
     static func c(_ d: Double, _ conversion: Character, precision: Int, alternate: Bool = false) -> String {
         let spec = "%" + (alternate ? "#" : "") + "." + String(min(max(precision, 0), 400)) + String(conversion)
+        if !alternate, let fromDouble = strfromd, precision <= 60 {
+            // The common case (`%.2f`) without building a C va_list, which boxes the argument.
+            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 400) { buffer in
+                let written = Int(fromDouble(buffer.baseAddress!, buffer.count, spec, d))
+                guard written >= 0, written < buffer.count else { return Value.formatFloat(d) }
+                return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: written), as: UTF8.self)
+            }
+        }
         var capacity = 128
         while true {
             var buffer = [CChar](repeating: 0, count: capacity)

@@ -354,24 +354,45 @@ enum PyString {
 
     /// `str.splitlines(keepends)`.
     static func splitlines(_ s: String, keepends: Bool = false) -> [String] {
-        // Slices of the original string: no character-by-character rebuilding.
-        let scalars = s.unicodeScalars
+        var text = s
+        return text.withUTF8 { splitlines(utf8: $0, keepends: keepends) }
+    }
+
+    /// The line breaks are \n \v \f \r \x1c-\x1e (one byte), U+0085 (C2 85), U+2028 and
+    /// U+2029 (E2 80 A8/A9); `\r\n` is one break.
+    private static func splitlines(utf8 bytes: UnsafeBufferPointer<UInt8>, keepends: Bool) -> [String] {
         var lines: [String] = []
-        var start = scalars.startIndex
-        var index = start
-        while index < scalars.endIndex {
-            let c = scalars[index]
-            guard isLineBreak(c) else {
-                index = scalars.index(after: index)
+        var start = 0
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            var length = 0
+            switch bytes[index] {
+            case 0x0d:
+                length = index + 1 < count && bytes[index + 1] == 0x0a ? 2 : 1
+            case 0x0a...0x0c, 0x1c...0x1e:
+                length = 1
+            case 0xc2:
+                if index + 1 < count, bytes[index + 1] == 0x85 { length = 2 }
+            case 0xe2:
+                if index + 2 < count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xa8 || bytes[index + 2] == 0xa9 {
+                    length = 3
+                }
+            default:
+                break
+            }
+            guard length > 0 else {
+                index += 1
                 continue
             }
-            var next = scalars.index(after: index)
-            if c == "\r", next < scalars.endIndex, scalars[next] == "\n" { next = scalars.index(after: next) }
-            lines.append(String(scalars[start..<(keepends ? next : index)]))
-            start = next
-            index = next
+            let end = keepends ? index + length : index
+            lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+            index += length
+            start = index
         }
-        if start < scalars.endIndex { lines.append(String(scalars[start...])) }
+        if start < count {
+            lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<count]), as: UTF8.self))
+        }
         return lines
     }
 

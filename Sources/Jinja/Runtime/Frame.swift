@@ -17,12 +17,12 @@ final class Frame {
     }
 
     func lookup(_ name: String) -> Value? {
-        var frame: Frame? = self
-        while let current = frame {
+        var current = self
+        while true {
             if let value = current.locals[name] { return value }
-            frame = current.parent
+            guard let parent = current.parent else { return nil }
+            current = parent
         }
-        return nil
     }
 
     /// Assigns in this frame, recording an export when this is a root frame.

@@ -10,12 +10,18 @@ public final class RenderState {
     /// The renderer, for objects that render template code when called (macros, `caller`, `loop`).
     unowned(unsafe) var renderer: Renderer!
 
+    /// The environment's limits, copied once: reading them through `environment.options` copies
+    /// the whole options struct on every loop iteration and output.
+    let limits: RenderLimits
+    let undefinedPolicy: UndefinedPolicy
+
     init(environment: Environment, autoescape: Bool) {
         self.environment = environment
         self.autoescape = autoescape
+        limits = environment.options.limits
+        undefinedPolicy = environment.options.undefined
     }
 
-    public var undefinedPolicy: UndefinedPolicy { environment.options.undefined }
 
     /// The error for using an undefined value.
     public func undefinedError(_ undefined: Undefined) -> TemplateError {
@@ -63,15 +69,15 @@ public final class RenderState {
     /// Counts one loop iteration (or one element built by a filter) against the limit.
     public func countIteration(_ n: Int = 1) throws {
         iterations += n
-        if iterations > environment.options.limits.maxLoopIterations {
-            throw TemplateError(.limit, "the render passed its limit of \(environment.options.limits.maxLoopIterations) loop iterations")
+        if iterations > limits.maxLoopIterations {
+            throw TemplateError(.limit, "the render passed its limit of \(limits.maxLoopIterations) loop iterations")
         }
     }
 
     /// Enters a nested call (macro, include, recursive loop); pair with `leave()`.
     func enter() throws {
-        if depth >= environment.options.limits.maxRecursionDepth {
-            throw TemplateError(.recursion, "maximum recursion depth exceeded (\(environment.options.limits.maxRecursionDepth) nested calls, includes or loops)")
+        if depth >= limits.maxRecursionDepth {
+            throw TemplateError(.recursion, "maximum recursion depth exceeded (\(limits.maxRecursionDepth) nested calls, includes or loops)")
         }
         if StackGuard.remaining < StackGuard.reserve {
             throw TemplateError(.recursion, "maximum recursion depth exceeded (the thread's stack is nearly full after \(depth) nested calls, includes or loops)")

@@ -1,6 +1,6 @@
 /// `{% for %}`: filtering, unpacking, `else`, the `loop` object and recursive loops.
 extension Renderer {
-    func executeLoop(_ loop: ForLoop, frame: Frame, context: RenderContext, into out: inout String) throws {
+    func executeLoop(_ loop: ForLoop, frame: Frame, context: RenderContext, into out: inout Output) throws {
         let items = try iterable(loop.iterable, frame, location: loop.location)
         try runLoop(loop, items: items, depth: 1, frame: frame, context: context, into: &out)
     }
@@ -16,7 +16,7 @@ extension Renderer {
 
     /// One level of a loop; recursive loops come back here through `loop(…)` with depth + 1.
     func runLoop(_ loop: ForLoop, items allItems: [Value], depth: Int, frame: Frame,
-                 context: RenderContext, into out: inout String) throws {
+                 context: RenderContext, into out: inout Output) throws {
         let inner = Frame(parent: frame)
         var items = allItems
         if let condition = loop.condition {
@@ -37,6 +37,17 @@ extension Renderer {
         let loopObject = LoopObject(items: items, depth: depth, recursion: loop.recursive
             ? LoopObject.Recursion(loop: loop, frame: frame, context: context) : nil)
         inner.locals["loop"] = .object(loopObject)
+        if case .name(let name) = loop.target {
+            // The common `for x in …`: find the variable's slot once, not once per item.
+            let slot = inner.locals.slot(for: name)
+            for (index, item) in items.enumerated() {
+                try state.countIteration()
+                loopObject.index0 = index
+                inner.locals.set(item, at: slot)
+                try execute(loop.body, frame: inner, context: context, into: &out)
+            }
+            return
+        }
         for (index, item) in items.enumerated() {
             try state.countIteration()
             loopObject.index0 = index

@@ -1,18 +1,18 @@
 /// Statements: output, conditionals, loops, assignments, `with`, filter blocks and macros.
 extension Renderer {
-    func execute(_ nodes: [Node], frame: Frame, context: RenderContext, into out: inout String) throws {
+    func execute(_ nodes: [Node], frame: Frame, context: RenderContext, into out: inout Output) throws {
         for node in nodes {
             try execute(node, frame: frame, context: context, into: &out)
         }
     }
 
-    func execute(_ node: Node, frame: Frame, context: RenderContext, into out: inout String) throws {
+    func execute(_ node: Node, frame: Frame, context: RenderContext, into out: inout Output) throws {
         switch node {
         case .text(let text):
-            if parentTemplate == nil { try append(text, to: &out) }
+            if !isExtending { try append(text, to: &out) }
 
         case .output(let expr, let location):
-            guard parentTemplate == nil else { return }
+            guard !isExtending else { return }
             let value = try eval(expr, frame)
             do {
                 try append(state.output(value), to: &out)
@@ -42,18 +42,18 @@ extension Renderer {
             try assign(target, value, in: frame, at: location)
 
         case .block(let block):
-            guard parentTemplate == nil else { return }
+            guard !isExtending else { return }
             try renderBlock(named: block.name, at: 0, frame: block.scoped ? frame : nil,
                             context: context, into: &out, location: block.location)
 
         case .extends(let expr, let location):
-            guard parentTemplate == nil else {
+            guard !isExtending else {
                 throw located(TemplateError(.runtime, "extended multiple times"), location)
             }
             parentTemplate = try loadTemplates(eval(expr, frame), location: location)
 
         case .include(let expr, let ignoreMissing, let withContext, let location):
-            guard parentTemplate == nil else { return }
+            guard !isExtending else { return }
             try include(expr, ignoreMissing: ignoreMissing, withContext: withContext, frame: frame,
                         into: &out, location: location)
 
@@ -71,7 +71,7 @@ extension Renderer {
             frame.assign(definition.name, .object(makeMacro(definition, frame: frame, context: context)))
 
         case .callBlock(let call, let callerDefinition, let location):
-            guard parentTemplate == nil else { return }
+            guard !isExtending else { return }
             guard case .call(let callee, let arguments, let callLocation) = call else {
                 throw located(TemplateError(.syntax, "expected a call after 'call'"), location)
             }
@@ -88,7 +88,7 @@ extension Renderer {
             try append(state.output(result), to: &out)
 
         case .filterBlock(let filter, let body, _):
-            guard parentTemplate == nil else { return }
+            guard !isExtending else { return }
             let text = try capture { try execute(body, frame: frame, context: context, into: &$0) }
             let value = try applyFilterChain(filter, to: captured(text), frame)
             try append(state.output(value), to: &out)

@@ -3,7 +3,7 @@ extension Renderer {
     /// Renders the definition at `index` of the block `name` (0 is the most derived). A scoped
     /// block sees the frame it stands in; any other block sees only the context.
     func renderBlock(named name: String, at index: Int, frame: Frame?, context: RenderContext,
-                     into out: inout String, location: SourceLocation) throws {
+                     into out: inout Output, location: SourceLocation) throws {
         guard let chain = context.blocks[name], index < chain.count else {
             // Jinja2 raises this as an UndefinedError.
             throw located(TemplateError(.undefined, "there is no parent block called '\(name)'."), location)
@@ -22,7 +22,7 @@ extension Renderer {
     }
 
     func include(_ expr: Expr, ignoreMissing: Bool, withContext: Bool, frame: Frame,
-                 into out: inout String, location: SourceLocation) throws {
+                 into out: inout Output, location: SourceLocation) throws {
         let template: Template
         do {
             template = try loadTemplates(eval(expr, frame), location: location)

@@ -6,7 +6,12 @@ final class Renderer {
     private(set) var source: TemplateSource
     /// Set once a template has executed `{% extends %}`: its remaining output is discarded and its
     /// top-level blocks are not rendered, as in Jinja2.
-    var parentTemplate: Template?
+    var parentTemplate: Template? {
+        didSet { isExtending = parentTemplate != nil }
+    }
+    /// `parentTemplate != nil`, kept apart because every text and output node asks, and reading
+    /// the optional template copies (and retains) all of its fields.
+    private(set) var isExtending = false
     /// Every macro made during the render, released at its end (see `Macro.release`).
     private var macros: [Macro] = []
 
@@ -18,9 +23,9 @@ final class Renderer {
 
     func render(_ template: Template, context: [String: Value]) throws -> String {
         defer { for macro in macros { macro.release() } }
-        var out = ""
+        var out = Output()
         try renderTemplate(template, context: makeContext(context), into: &out)
-        return out
+        return out.text
     }
 
     /// A fresh context whose root frame holds `variables` and `self`.
@@ -37,7 +42,7 @@ final class Renderer {
     }
 
     /// Runs a template's top-level code in `context`, then, when it extends another, the parent's.
-    func renderTemplate(_ template: Template, context: RenderContext, into out: inout String) throws {
+    func renderTemplate(_ template: Template, context: RenderContext, into out: inout Output) throws {
         context.register(template)
         let parent = try inTemplate(template) { () throws -> Template? in
             let saved = parentTemplate
@@ -72,13 +77,17 @@ final class Renderer {
 
     /// Renders `body` into a string of its own, with no pending `extends` (macro bodies, caller
     /// bodies, block assignments, filter blocks, recursive loops).
-    func capture(_ body: (inout String) throws -> Void) rethrows -> String {
+    func capture(_ body: (inout Output) throws -> Void) rethrows -> String {
+        var out = Output()
+        guard isExtending else {
+            try body(&out)
+            return out.text
+        }
         let saved = parentTemplate
         parentTemplate = nil
         defer { parentTemplate = saved }
-        var out = ""
         try body(&out)
-        return out
+        return out.text
     }
 
     /// Text from a capture as a value: Markup when autoescape is on, as Jinja2's `concat` gives.
@@ -91,10 +100,10 @@ final class Renderer {
         return error.located(in: source, at: location)
     }
 
-    func append(_ text: String, to out: inout String) throws {
-        out += text
-        let limit = state.environment.options.limits.maxOutputBytes
-        if out.utf8.count > limit {
+    func append(_ text: String, to out: inout Output) throws {
+        out.append(text)
+        let limit = state.limits.maxOutputBytes
+        if out.count > limit {
             throw TemplateError(.limit, "the output passed its limit of \(limit) bytes")
         }
     }

@@ -44,6 +44,18 @@ struct Variables {
         }
     }
 
+    /// The position of `name`, added (as none) when absent. Positions stay valid while no name is
+    /// removed: a loop finds its target's slot once and assigns each item through it.
+    mutating func slot(for name: String) -> Int {
+        if let position = position(of: name) { return position }
+        self[name] = Value.none
+        return names.count - 1
+    }
+
+    mutating func set(_ value: Value, at slot: Int) {
+        values[slot] = value
+    }
+
     /// Every name and value, for merging frames into an `include`'s context.
     var pairs: Zip2Sequence<[String], [Value]> { zip(names, values) }
 
