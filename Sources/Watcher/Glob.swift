@@ -3,7 +3,8 @@
 /// - `*` matches any run of characters inside one segment, `?` one character, `[abc]`, `[a-z]`
 ///   and `[!abc]` (or `[^abc]`) one character of (or not of) a set.
 /// - `**` as a whole segment matches any number of segments, none included: `docs/**/*.md`
-///   matches `docs/a.md` and `docs/x/y/a.md`; `drafts/**` matches everything inside `drafts`.
+///   matches `docs/a.md` and `docs/x/y/a.md`; `drafts/**` matches everything inside `drafts`
+///   (not `drafts` itself).
 /// - A pattern without `/` matches a name at any depth (`*.bak`, `node_modules`), as in
 ///   `.gitignore`; a pattern with `/` is matched from the start of the path. A leading `/` only
 ///   anchors; a trailing `/` restricts the pattern to folders.
@@ -37,6 +38,8 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         guard let first = pattern.first else { return names.isEmpty }
         if first == Array("**".utf8) {
             let rest = pattern.dropFirst()
+            // A final `**` matches what is inside, not the folder itself (as in .gitignore).
+            if rest.isEmpty { return !names.isEmpty }
             var index = names.startIndex
             while true {
                 if match(rest, names[index...]) { return true }
