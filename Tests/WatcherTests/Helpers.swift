@@ -58,32 +58,38 @@ func run(_ arguments: [String], in folder: String) async throws -> Int32 {
     }
 }
 
-/// Collects the batches of a watcher as they come, with their arrival instants.
+/// Collects the batches of a watcher as they come, with their arrival instants. Dropping the
+/// recorder drops the watcher, which stops it.
 final class Recorder: Sendable {
     struct Arrival: Sendable {
         var batch: ChangeBatch
         var at: ContinuousClock.Instant
     }
 
+    /// What the collecting task holds: not the recorder, so that the watcher can go.
+    final class Log: Sendable {
+        let arrivals = Mutex<[Arrival]>([])
+        let finished = Atomic<Bool>(false)
+    }
+
     let watcher: DirectoryWatcher
-    private let arrivals = Mutex<[Arrival]>([])
-    private let finished = Atomic<Bool>(false)
+    private let log = Log()
 
     init(_ watcher: DirectoryWatcher, _ options: SettleOptions) {
         self.watcher = watcher
         let stream = watcher.settledChanges(options)
-        Task { [self] in
+        Task { [log] in
             for await batch in stream {
                 let arrival = Arrival(batch: batch, at: .now)
-                arrivals.withLock { $0.append(arrival) }
+                log.arrivals.withLock { $0.append(arrival) }
             }
-            finished.store(true, ordering: .releasing)
+            log.finished.store(true, ordering: .releasing)
         }
     }
 
-    var batches: [ChangeBatch] { arrivals.withLock { $0.map(\.batch) } }
-    var timedBatches: [Arrival] { arrivals.withLock { $0 } }
-    var isFinished: Bool { finished.load(ordering: .acquiring) }
+    var batches: [ChangeBatch] { log.arrivals.withLock { $0.map(\.batch) } }
+    var timedBatches: [Arrival] { log.arrivals.withLock { $0 } }
+    var isFinished: Bool { log.finished.load(ordering: .acquiring) }
 
     /// Every path's latest kind over all batches so far.
     var merged: [String: ChangeBatch.Kind] {
