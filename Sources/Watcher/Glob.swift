@@ -10,6 +10,7 @@
 ///   anchors; a trailing `/` restricts the pattern to folders.
 public struct Glob: Sendable, Hashable, CustomStringConvertible {
     public let pattern: String
+    private static let anyFolders = Array("**".utf8)
     let segments: [[UInt8]]
     let foldersOnly: Bool
 
@@ -21,7 +22,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         let anchored = text.contains("/")
         while text.hasPrefix("/") { text = text.dropFirst() }
         var parts = text.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.utf8) }
-        if !anchored { parts.insert(Array("**".utf8), at: 0) }
+        if !anchored { parts.insert(Glob.anyFolders, at: 0) }
         segments = parts
     }
 
@@ -36,7 +37,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 
     private static func match(_ pattern: ArraySlice<[UInt8]>, _ names: ArraySlice<[UInt8]>) -> Bool {
         guard let first = pattern.first else { return names.isEmpty }
-        if first == Array("**".utf8) {
+        if first == anyFolders {
             let rest = pattern.dropFirst()
             // A final `**` matches what is inside, not the folder itself (as in .gitignore).
             if rest.isEmpty { return !names.isEmpty }

@@ -12,7 +12,8 @@ public struct WatchError: Error, Sendable, Equatable, CustomStringConvertible {
         case system(SystemError)
     }
 
-    /// The absolute folder that is not watched.
+    /// The absolute folder that is not watched; empty when the reader thread itself failed
+    /// (its stream then ends).
     public var folder: String
     public var reason: Reason
 
@@ -30,6 +31,8 @@ public struct WatchError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "or ignore big folders with watch.ignore"
         case .notAFolder:
             return "cannot watch '\(folder)': no such folder"
+        case .system(let error) where folder.isEmpty:
+            return "the watcher stopped: \(error)"
         case .system(let error):
             return "cannot watch '\(folder)': \(error)"
         }
