@@ -15,8 +15,10 @@ let package = Package(
         .target(name: "Documents"),
         // The YAML subset that configuration files use, read into Documents values.
         .target(name: "YAML", dependencies: ["Documents"]),
+        // inotify folder watching and settling into batches of changed paths; stands alone.
+        .target(name: "Watcher"),
         // The project model, generators, writer and build that every command shares.
-        .target(name: "RegenCore", dependencies: ["Jinja", "Documents", "YAML"]),
+        .target(name: "RegenCore", dependencies: ["Jinja", "Documents", "YAML", "Watcher"]),
         // The thin command-line executable.
         .executableTarget(name: "regen", dependencies: ["RegenCore"]),
         // Times the template engine for bench/templates.py; not installed, not part of `regen`.
@@ -26,6 +28,7 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RegenCoreTests", dependencies: ["RegenCore"]),
+        .testTarget(name: "WatcherTests", dependencies: ["Watcher"]),
         // Runs the built `regen` (swift build builds it with the tests); the expected outputs come
         // from the real Jinja2 through make_expected.py.
         .testTarget(name: "EndToEndTests", dependencies: ["RegenCore"],
