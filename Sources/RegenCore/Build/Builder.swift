@@ -8,6 +8,8 @@ struct BuildItem: Sendable {
     var target: ContentConfig.Target
     /// Context merged over everything else (a batch operation's `context`).
     var extra: Document? = nil
+    /// The output path was chosen by a batch request (`output_dir`, `output_path`), not the config.
+    var customOutput = false
 
     /// `monthly-report` or `monthly-report (variant 2)`.
     var name: String {
