@@ -82,7 +82,6 @@ struct BatchRequest {
                 Operation(id: id, place: index < marks.count ? (source, marks[index]) : nil)
             }
         } else {
-            try top.rejectUnknownKeys(Self.idsKeys + Self.operationsKeys)
             throw source.error(at: top.mark, "a batch request needs 'content_config_ids' (with an optional 'output_dir') "
                                + "or 'operations'")
         }
