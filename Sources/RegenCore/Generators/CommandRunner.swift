@@ -37,8 +37,12 @@ enum CommandRunner {
         process.standardError = FileHandle(fileDescriptor: stderr.child, closeOnDealloc: false)
         let exited = DispatchSemaphore(value: 0)
         process.terminationHandler = { @Sendable _ in exited.signal() }
+        // The parent ends, closed exactly once: by the loop when a stream ends (it sets the
+        // variable to -1) or here. Closing a number twice would close whatever descriptor another
+        // thread opened under it in between (another item's pipe, a file being written).
+        var inputFD = stdin.parent, outputFD = stdout.parent, errorFD = stderr.parent
         defer {
-            for fd in [stdin.parent, stdout.parent, stderr.parent] where fd >= 0 { close(fd) }
+            for fd in [inputFD, outputFD, errorFD] where fd >= 0 { close(fd) }
         }
         do {
             try process.run()
@@ -50,7 +54,6 @@ enum CommandRunner {
 
         var outcome = Outcome(status: 0, signaled: false, output: [], errorTail: "", timedOut: false, outputTooLarge: false)
         var errorBytes: [UInt8] = []
-        var inputFD = stdin.parent, outputFD = stdout.parent, errorFD = stderr.parent
         var written = 0
         if input.isEmpty { shutdown(inputFD, Int32(SHUT_WR)); close(inputFD); inputFD = -1 }
         for fd in [inputFD, outputFD, errorFD] where fd >= 0 { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
