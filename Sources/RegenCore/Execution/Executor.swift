@@ -173,6 +173,34 @@ final class Executor: Sendable {
         return removed
     }
 
+    /// Runs `body(0..<count)` on the calling thread and on up to all `slot` slots at once, and
+    /// returns when every index is done. The caller works too and only waits for helpers that
+    /// started, so this never deadlocks, even called from inside a job with every slot taken.
+    func forEach(_ count: Int, slot: SlotClass = .render, tier: Priority = .high, _ body: @escaping @Sendable (Int) -> Void) {
+        guard count > 1 else {
+            if count == 1 { body(0) }
+            return
+        }
+        let next = Atomic<Int>(0)
+        let helpersDone = DispatchGroup()
+        let drain: @Sendable () -> Void = {
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < count else { return }
+                body(index)
+            }
+        }
+        let group = makeGroup()
+        let helpers = min(count, slots(slot)) - 1
+        if helpers > 0 {
+            for _ in 0..<helpers { helpersDone.enter() }
+            submit((0..<helpers).map { _ in Job(tier: tier, slot: slot, group: group) { drain(); helpersDone.leave() } })
+        }
+        drain()
+        for _ in withdraw(group: group) { helpersDone.leave() }
+        helpersDone.wait()
+    }
+
     /// Jobs queued and running, for `regen status` and tests.
     var load: (queued: Int, running: Int) {
         state.withLock { state in
