@@ -8,6 +8,8 @@ struct BuildReport {
     var seconds: Double
     /// Items not run at all because their outputs were up to date.
     var skipped: [BuildItem] = []
+    /// Wall time of the items alone, from the first submitted to the last finished (no loading).
+    var runSeconds: Double = 0
 
     func count(_ wanted: (ItemResult.Status) -> Bool) -> Int { results.filter { wanted($0.status) }.count }
     var written: Int { count { if case .written = $0 { return true } else { return false } } }
@@ -109,7 +111,8 @@ struct BuildReport {
             ("succeeded", .number(succeeded)), ("failed", .number(failed)),
             ("written", .number(written)), ("unchanged", .number(unchanged)), ("rendered", .number(rendered)),
             ("skipped", .number(skipped.count)),
-            ("seconds", .number(seconds)), ("item_seconds", .number(itemSeconds)), ("speedup", .number(speedup)),
+            ("seconds", .number(seconds)), ("run_seconds", .number(runSeconds)), ("item_seconds", .number(itemSeconds)),
+            ("speedup", .number(speedup)),
             ("failures", .list(failures)), ("files", .list(files)), ("unchanged_outputs", .list(unchangedOutputs)),
             ("skipped_items", .list(skipped.map { .record(identity($0)) })),
             ("problems", .list(problems.map { .diagnostic($0) })), ("items", .list(items)),

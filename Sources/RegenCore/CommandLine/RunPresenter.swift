@@ -9,9 +9,11 @@ enum RunPresenter {
                     command: String?, skipped: [BuildItem] = [], started: UInt64 = DispatchTime.now().uptimeNanoseconds,
                     output: inout some TextOutputStream) -> Int32 {
         let reporter = RunReporter(total: items.count, style: RunReporter.style(json: json))
+        let runStart = DispatchTime.now().uptimeNanoseconds
         let results = missing + Builder.run(project, items: items, mode: mode, observer: reporter)
-        let report = BuildReport(results: results, problems: project.problems,
-                                 seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, skipped: skipped)
+        let now = DispatchTime.now().uptimeNanoseconds
+        let report = BuildReport(results: results, problems: project.problems, seconds: Double(now - started) / 1e9,
+                                 skipped: skipped, runSeconds: Double(now - runStart) / 1e9)
         reporter.close(report)
         var standardError = StandardStream.error
         standardError.write(report.failureDiagnostics)
