@@ -10,6 +10,13 @@ import RegenCore
 // usage: regen-bench CORPUS CONTEXTS.json OUTDIR PARSE_ROUNDS RENDER_ROUNDS
 
 let arguments = CommandLine.arguments
+// usage: regen-bench executor ITEMS SLOTS: the executor's own cost per item (bench/batch.py).
+if arguments.count == 4, arguments[1] == "executor", let items = Int(arguments[2]), let slots = Int(arguments[3]) {
+    let figures = ExecutorProbe.measure(items: items, slots: slots)
+    print("{\"executor_us\": \(figures.executorMicroseconds), \"scheduler_us\": \(figures.schedulerMicroseconds), "
+          + "\"loop_us\": \(figures.loopMicroseconds)}")
+    exit(0)
+}
 guard arguments.count == 6, let parseRounds = Int(arguments[4]), let renderRounds = Int(arguments[5]) else {
     FileHandle.standardError.write("usage: regen-bench CORPUS CONTEXTS.json OUTDIR PARSE_ROUNDS RENDER_ROUNDS\n".data(using: .utf8)!)
     exit(2)

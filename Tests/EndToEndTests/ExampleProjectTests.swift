@@ -94,8 +94,12 @@ import Testing
         let sandbox = try Sandbox()
         try sandbox.copyFromRepository(Self.projectFiles)
         let result = try RegenProcess.run(["build", "--json"], in: sandbox.path)
-        let report = try #require(JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        // JSON Lines: item events, then the summary on the last line.
+        let lines = result.output.split(separator: "\n")
+        let report = try #require(JSONSerialization.jsonObject(with: Data((lines.last ?? "").utf8)) as? [String: Any])
+        #expect(report["event"] as? String == "summary")
         #expect(report["written"] as? Int == 13)
         #expect((report["items"] as? [Any])?.count == 13)
+        #expect((report["files"] as? [Any])?.count == 13)
     }
 }

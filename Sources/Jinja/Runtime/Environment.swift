@@ -112,9 +112,15 @@ public final class Environment: Sendable {
         try render(template(named: name), context: context)
     }
 
-    /// Renders a parsed template with `context`.
-    public func render(_ template: Template, context: [String: Value] = [:]) throws -> String {
-        let state = RenderState(environment: self, autoescape: options.autoescape.applies(to: template.name))
+    /// Renders a parsed template with `context`. With `cancellation`, the render stops with a
+    /// `.cancelled` error at its first check after the deadline or after `cancel()`.
+    public func render(_ template: Template, context: [String: Value] = [:],
+                       cancellation: RenderCancellation? = nil) throws -> String {
+        let state = RenderState(environment: self, autoescape: options.autoescape.applies(to: template.name),
+                                cancellation: cancellation)
+        if let cancellation, cancellation.shouldStop {
+            throw TemplateError(.cancelled, "the render was stopped (timed out or cancelled)")
+        }
         return try Renderer(state: state).render(template, context: context)
     }
 

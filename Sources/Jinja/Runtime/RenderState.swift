@@ -7,6 +7,11 @@ public final class RenderState {
     public internal(set) var autoescape: Bool
     var iterations = 0
     var depth = 0
+    /// Stops the render from outside (a timeout); nil when nothing can.
+    let cancellation: RenderCancellation?
+    /// Checks since the clock was last read: reading it at every iteration would cost more than
+    /// the iteration.
+    private var checksSinceClock = 0
     /// The renderer, for objects that render template code when called (macros, `caller`, `loop`).
     unowned(unsafe) var renderer: Renderer!
 
@@ -15,13 +20,13 @@ public final class RenderState {
     let limits: RenderLimits
     let undefinedPolicy: UndefinedPolicy
 
-    init(environment: Environment, autoescape: Bool) {
+    init(environment: Environment, autoescape: Bool, cancellation: RenderCancellation? = nil) {
         self.environment = environment
         self.autoescape = autoescape
+        self.cancellation = cancellation
         limits = environment.options.limits
         undefinedPolicy = environment.options.undefined
     }
-
 
     /// The error for using an undefined value.
     public func undefinedError(_ undefined: Undefined) -> TemplateError {
@@ -72,6 +77,19 @@ public final class RenderState {
         if iterations > limits.maxLoopIterations {
             throw TemplateError(.limit, "the render passed its limit of \(limits.maxLoopIterations) loop iterations")
         }
+        if cancellation != nil { try checkCancellation() }
+    }
+
+    /// Throws a `.cancelled` error once the render's cancellation says stop. Reads the clock at
+    /// one check in 256, so that a render overruns its deadline by microseconds at most.
+    func checkCancellation() throws {
+        guard let cancellation else { return }
+        checksSinceClock += 1
+        guard checksSinceClock >= 256 else { return }
+        checksSinceClock = 0
+        if cancellation.shouldStop {
+            throw TemplateError(.cancelled, "the render was stopped (timed out or cancelled)")
+        }
     }
 
     /// Enters a nested call (macro, include, recursive loop); pair with `leave()`.
@@ -81,6 +99,10 @@ public final class RenderState {
         }
         if StackGuard.remaining < StackGuard.reserve {
             throw TemplateError(.recursion, "maximum recursion depth exceeded (the thread's stack is nearly full after \(depth) nested calls, includes or loops)")
+        }
+        if cancellation != nil {
+            checksSinceClock = 255
+            try checkCancellation()
         }
         depth += 1
     }

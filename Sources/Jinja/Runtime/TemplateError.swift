@@ -24,6 +24,7 @@ public struct TemplateError: Error, Sendable, CustomStringConvertible {
         case recursion       // runaway recursion, include and inheritance cycles
         case limit           // a render limit (output size, iterations) was passed
         case runtime         // anything else (`raise` of a required block, …)
+        case cancelled       // stopped from outside by a RenderCancellation (a timeout)
     }
 
     public var kind: Kind

@@ -4,13 +4,23 @@ import Documents
 struct BuildReport {
     var results: [ItemResult]
     var problems: [Diagnostic]
+    /// Wall time of the whole run.
     var seconds: Double
+    /// Items not run at all because their outputs were up to date.
+    var skipped: [BuildItem] = []
+    /// Wall time of the items alone, from the first submitted to the last finished (no loading).
+    var runSeconds: Double = 0
 
     func count(_ wanted: (ItemResult.Status) -> Bool) -> Int { results.filter { wanted($0.status) }.count }
     var written: Int { count { if case .written = $0 { return true } else { return false } } }
     var unchanged: Int { count { if case .unchanged = $0 { return true } else { return false } } }
     var rendered: Int { count { if case .rendered = $0 { return true } else { return false } } }
     var failed: Int { results.filter { $0.failure != nil }.count }
+    var succeeded: Int { results.count - failed }
+    /// The sum of the items' own times: what one slot would have taken.
+    var itemSeconds: Double { results.reduce(0) { $0 + $1.seconds } }
+    /// The sum of item times over the wall time: how much the slots gained.
+    var speedup: Double { seconds > 0 ? itemSeconds / seconds : 1 }
 
     /// 2 when configuration is broken, 1 when an item failed, else 0 (DESIGN.md).
     var exitStatus: Int32 { !problems.isEmpty ? 2 : failed > 0 ? 1 : 0 }
@@ -21,16 +31,35 @@ struct BuildReport {
         var lines: [String] = []
         for result in results {
             switch result.status {
-            case .written: lines.append("wrote  \(result.item?.target.output ?? "")")
+            case .written: lines.append("wrote  \(result.item?.target.output ?? "") (\(Self.size(result.bytes)))")
             case .failed(let diagnostic): lines.append("failed \(result.item?.name ?? "-"): \(Self.summary(diagnostic, result.item))")
             default: continue
             }
         }
         var parts: [String] = checking ? ["\(rendered) rendered"] : ["\(written) written", "\(unchanged) unchanged"]
         parts.append("\(failed) failed")
+        if !skipped.isEmpty { parts.append("\(skipped.count) skipped as up to date") }
         if !problems.isEmpty { parts.append("\(problems.count) config\(problems.count == 1 ? "" : "s") unreadable") }
-        lines.append(parts.joined(separator: ", ") + " in " + String(format: "%.2f s", seconds))
+        var summary = parts.joined(separator: ", ") + " in " + String(format: "%.2f s", seconds)
+        if !results.isEmpty { summary += String(format: " (items %.2f s, speedup %.1f×)", itemSeconds, speedup) }
+        lines.append(summary)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `812 bytes`, `4.2 kB`, `1.3 MB`.
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1_000 { return "\(bytes) byte\(bytes == 1 ? "" : "s")" }
+        if bytes < 1_000_000 { return String(format: "%.1f kB", Double(bytes) / 1e3) }
+        return String(format: "%.1f MB", Double(bytes) / 1e6)
+    }
+
+    static func statusName(_ status: ItemResult.Status) -> String {
+        switch status {
+        case .written: return "written"
+        case .unchanged: return "unchanged"
+        case .rendered: return "rendered"
+        case .failed: return "failed"
+        }
     }
 
     /// A failure in one line: its message, after its place when that is not the config itself
@@ -50,27 +79,42 @@ struct BuildReport {
         }.joined()
     }
 
-    var json: Document {
+    /// The last JSON Lines event of a run: the counts, each failure with its message, the wall
+    /// time, the sum of item times and the speedup, the files written with their sizes, the
+    /// outputs left unchanged, the items skipped as up to date, and every item.
+    var summaryEvent: Document {
+        func identity(_ item: BuildItem?) -> [(String, Document)] {
+            [("id", .text(item?.config.id)), ("variant", item?.target.variant.map { .number($0) } ?? .text(nil)),
+             ("output", .text(item?.target.output))]
+        }
         let items: [Document] = results.map { result in
-            let status: String
-            switch result.status {
-            case .written: status = "written"
-            case .unchanged: status = "unchanged"
-            case .rendered: status = "rendered"
-            case .failed: status = "failed"
-            }
-            return .record([
-                ("id", .text(result.item?.config.id)),
-                ("variant", result.item?.target.variant.map { .number($0) } ?? .text(nil)),
-                ("output", .text(result.item?.target.output)),
-                ("status", .text(status)),
+            .record(identity(result.item) + [
+                ("status", .text(Self.statusName(result.status))),
                 ("error", result.failure.map { .diagnostic($0) } ?? .text(nil)),
+                ("bytes", .number(result.bytes)),
                 ("seconds", .number(result.seconds)),
             ])
         }
+        let failures: [Document] = results.compactMap { result in
+            result.failure.map { .record(identity(result.item) + [("message", .text($0.message)), ("error", .diagnostic($0))]) }
+        }
+        let files: [Document] = results.compactMap { result in
+            guard case .written = result.status else { return nil }
+            return .record([("path", .text(result.item?.target.output)), ("bytes", .number(result.bytes))])
+        }
+        let unchangedOutputs: [Document] = results.compactMap { result in
+            guard case .unchanged = result.status else { return nil }
+            return .text(result.item?.target.output)
+        }
         return .record([
+            ("event", .text("summary")),
+            ("succeeded", .number(succeeded)), ("failed", .number(failed)),
             ("written", .number(written)), ("unchanged", .number(unchanged)), ("rendered", .number(rendered)),
-            ("failed", .number(failed)), ("seconds", .number(seconds)),
+            ("skipped", .number(skipped.count)),
+            ("seconds", .number(seconds)), ("run_seconds", .number(runSeconds)), ("item_seconds", .number(itemSeconds)),
+            ("speedup", .number(speedup)),
+            ("failures", .list(failures)), ("files", .list(files)), ("unchanged_outputs", .list(unchangedOutputs)),
+            ("skipped_items", .list(skipped.map { .record(identity($0)) })),
             ("problems", .list(problems.map { .diagnostic($0) })), ("items", .list(items)),
         ])
     }

@@ -1,10 +1,15 @@
 import Documents
+import Jinja
 import Foundation
 
 /// One output to produce: a config, and which of its targets.
 struct BuildItem: Sendable {
     var config: ContentConfig
     var target: ContentConfig.Target
+    /// Context merged over everything else (a batch operation's `context`).
+    var extra: Document? = nil
+    /// The output path was chosen by a batch request (`output_dir`, `output_path`), not the config.
+    var customOutput = false
 
     /// `monthly-report` or `monthly-report (variant 2)`.
     var name: String {
@@ -25,6 +30,8 @@ struct ItemResult: Sendable {
     var item: BuildItem?
     var status: Status
     var seconds: Double
+    /// The size of the rendered content.
+    var bytes: Int = 0
 
     var failure: Diagnostic? {
         if case .failed(let diagnostic) = status { return diagnostic }
@@ -32,7 +39,8 @@ struct ItemResult: Sendable {
     }
 }
 
-/// Renders items in parallel, one failure never stopping the others, and writes their outputs.
+/// Renders items in parallel on the shared executor, one failure never stopping the others, and
+/// writes their outputs.
 enum Builder {
     enum Mode { case write, check }
 
@@ -52,29 +60,45 @@ enum Builder {
         return (items, missing)
     }
 
-    static func run(_ project: Project, items: [BuildItem], mode: Mode) -> [ItemResult] {
+    /// Runs `items` on `executor` (the process's own by default, its slots set from the project),
+    /// in tiers and chunks (`Scheduler`), telling `observer` as items start and finish. The
+    /// results come back in the order of `items`.
+    static func run(_ project: Project, items: [BuildItem], mode: Mode, executor: Executor = .shared,
+                    observer: (any RunObserver)? = nil) -> [ItemResult] {
+        if executor === Executor.shared { executor.configure(project.settings) }
         let session = RenderSession(project: project)
         let writer = OutputWriter(root: project.outputRoot)
-        return WorkerPool.run(count: items.count, workers: project.settings.renderSlots) { index in
-            let item = items[index]
-            let start = DispatchTime.now().uptimeNanoseconds
-            let status: ItemResult.Status
-            do throws(Diagnostic) {
-                let content = try session.render(item.config, target: item.target)
-                switch mode {
-                case .check:
-                    status = .rendered
-                case .write:
-                    switch try writer.write(Array(content.utf8), to: item.target.output) {
-                    case .written: status = .written
-                    case .unchanged: status = .unchanged
-                    }
-                }
-            } catch {
-                status = .failed(error)
-            }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            return ItemResult(item: item, status: status, seconds: seconds)
+        return Scheduler.run(items, settings: project.settings, executor: executor, observer: observer) { item, budget in
+            perform(item, budget: budget, mode: mode, session: session, writer: writer)
         }
+    }
+
+    /// One item: render, then (writing) put the output in place unless time ran out meanwhile.
+    static func perform(_ item: BuildItem, budget: ItemBudget, mode: Mode, session: RenderSession,
+                        writer: OutputWriter) -> ItemResult {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var bytes = 0
+        let status: ItemResult.Status
+        do throws(Diagnostic) {
+            let content = try session.render(item.config, target: item.target, extra: item.extra,
+                                             cancellation: budget.cancellation)
+            let utf8 = Array(content.utf8)
+            bytes = utf8.count
+            switch mode {
+            case .check:
+                status = .rendered
+            case .write:
+                // A batch that timed out meanwhile keeps what was finished, and nothing later.
+                if budget.isExpired { throw budget.expiry(item) }
+                switch try writer.write(utf8, to: item.target.output) {
+                case .written: status = .written
+                case .unchanged: status = .unchanged
+                }
+            }
+        } catch {
+            status = .failed(error)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return ItemResult(item: item, status: status, seconds: seconds, bytes: bytes)
     }
 }

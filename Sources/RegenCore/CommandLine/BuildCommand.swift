@@ -31,12 +31,7 @@ enum BuildCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         let project = try ProjectOptions.load(scanner)
         let (items, missing) = Builder.items(project, ids: ids)
-        let results = missing + Builder.run(project, items: items, mode: mode)
-        let report = BuildReport(results: results, problems: project.problems,
-                                 seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        var standardError = StandardStream.error
-        standardError.write(report.failureDiagnostics)
-        output.write(scanner.flag("--json") ? report.json.jsonText + "\n" : report.text(checking: mode == .check))
-        return report.exitStatus
+        return RunPresenter.run(project, items: items, missing: missing, mode: mode, json: scanner.flag("--json"),
+                                command: mode == .write ? "build" : nil, started: start, output: &output)
     }
 }

@@ -11,6 +11,8 @@ public enum RegenCommand {
         commands:
           build [ID...]     render configs and write their outputs (all with --all or no ID)
           check             load and render everything, write nothing
+          batch ID...       render the given configs as one batch (or --file REQUEST.json)
+          retry             run the failed items of the last run again
           list              list the configs of the project
           preview ID        render one config to standard output
           render TEMPLATE   render one template to standard output
@@ -40,6 +42,12 @@ public enum RegenCommand {
         case "check":
             commandUsage = BuildCommand.checkUsage
             run = { try BuildCommand.check($0, output: &$1) }
+        case "batch":
+            commandUsage = BatchCommand.usage
+            run = { try BatchCommand.run($0, output: &$1) }
+        case "retry":
+            commandUsage = RetryCommand.usage
+            run = { try RetryCommand.run($0, output: &$1) }
         case "list":
             commandUsage = ListCommand.usage
             run = { try ListCommand.run($0, output: &$1) }

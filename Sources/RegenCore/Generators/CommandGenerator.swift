@@ -1,11 +1,13 @@
 import Documents
 import Foundation
+import Jinja
 
 /// `command`: an external program. The merged context goes to its standard input as JSON, its
 /// standard output is the content. Runs only when the project opts in
 /// (`generators.command.enabled`).
 enum CommandGenerator {
-    static func render(_ config: ContentConfig, context: Document, in session: RenderSession) throws(Diagnostic) -> String {
+    static func render(_ config: ContentConfig, context: Document, in session: RenderSession,
+                       cancellation: RenderCancellation? = nil) throws(Diagnostic) -> String {
         let settings = session.project.settings
         guard let command = config.command, let program = command.first else {
             throw config.source.error(at: config.idMark, "the command generator needs a 'command'")
@@ -18,17 +20,17 @@ enum CommandGenerator {
         guard let executable = CommandRunner.locate(program, directory: session.project.root, path: environment["PATH"]) else {
             throw config.source.error(at: config.idMark, "Command not found: \(program)")
         }
-        session.commandSlots.wait()
-        defer { session.commandSlots.signal() }
         var childEnvironment = environment
         childEnvironment["REGEN_CONFIG_ID"] = config.id
         childEnvironment["REGEN_PROJECT"] = session.project.root
+        let itemDeadline = RenderCancellation.now() &+ UInt64(min(settings.batch.itemTimeoutSeconds, 1e9) * 1e9)
+        let stop = cancellation ?? RenderCancellation(deadline: itemDeadline)
         let outcome: CommandRunner.Outcome
         do {
             outcome = try CommandRunner.run(executable: executable, arguments: Array(command.dropFirst()),
                                             directory: session.project.root, environment: childEnvironment,
                                             input: Array((context.jsonText + "\n").utf8),
-                                            timeout: settings.batch.itemTimeoutSeconds)
+                                            stop: stop)
         } catch {
             throw Diagnostic(file: config.file, "Command '\(program)' could not start: \(error)")
         }

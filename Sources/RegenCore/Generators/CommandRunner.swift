@@ -1,8 +1,10 @@
 import Dispatch
 import Foundation
+import Jinja
 
 /// Runs an external program: `input` on its standard input, its standard output collected, the
-/// end of its standard error kept, and its whole process group killed when time runs out.
+/// end of its standard error kept, and its whole process group killed when time runs out (the
+/// deadline of `stop`) or `stop` is cancelled.
 ///
 /// Blocks the calling thread (a build worker `Thread`, never a Task). The three streams are
 /// socket pairs made with `SOCK_CLOEXEC`, so no other child started at the same moment inherits
@@ -23,7 +25,7 @@ enum CommandRunner {
     static let outputLimit = 256 << 20
 
     static func run(executable: String, arguments: [String], directory: String, environment: [String: String],
-                    input: [UInt8], timeout: Double) throws -> Outcome {
+                    input: [UInt8], stop: RenderCancellation) throws -> Outcome {
         let stdin = try socketPair(), stdout = try socketPair(), stderr = try socketPair()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -35,8 +37,12 @@ enum CommandRunner {
         process.standardError = FileHandle(fileDescriptor: stderr.child, closeOnDealloc: false)
         let exited = DispatchSemaphore(value: 0)
         process.terminationHandler = { @Sendable _ in exited.signal() }
+        // The parent ends, closed exactly once: by the loop when a stream ends (it sets the
+        // variable to -1) or here. Closing a number twice would close whatever descriptor another
+        // thread opened under it in between (another item's pipe, a file being written).
+        var inputFD = stdin.parent, outputFD = stdout.parent, errorFD = stderr.parent
         defer {
-            for fd in [stdin.parent, stdout.parent, stderr.parent] where fd >= 0 { close(fd) }
+            for fd in [inputFD, outputFD, errorFD] where fd >= 0 { close(fd) }
         }
         do {
             try process.run()
@@ -48,23 +54,23 @@ enum CommandRunner {
 
         var outcome = Outcome(status: 0, signaled: false, output: [], errorTail: "", timedOut: false, outputTooLarge: false)
         var errorBytes: [UInt8] = []
-        var inputFD = stdin.parent, outputFD = stdout.parent, errorFD = stderr.parent
         var written = 0
         if input.isEmpty { shutdown(inputFD, Int32(SHUT_WR)); close(inputFD); inputFD = -1 }
         for fd in [inputFD, outputFD, errorFD] where fd >= 0 { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
+        let deadline = stop.deadline
         var buffer = [UInt8](repeating: 0, count: 65_536)
 
         while outputFD >= 0 || errorFD >= 0 {
-            let now = DispatchTime.now().uptimeNanoseconds
-            guard now < deadline else {
+            let now = RenderCancellation.now()
+            guard now < deadline, !stop.shouldStop else {
                 outcome.timedOut = true
                 break
             }
             var fds = [pollfd(fd: inputFD, events: Int16(POLLOUT), revents: 0),
                        pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: errorFD, events: Int16(POLLIN), revents: 0)]
-            let waitMilliseconds = Int32(min(1_000, (deadline - now) / 1_000_000 + 1))
+            // At most 100 ms, so that a cancellation is seen promptly.
+            let waitMilliseconds = Int32(min(100, (deadline - now) / 1_000_000 + 1))
             // Descriptors of -1 are ignored by poll(): finished streams stay in the array.
             let ready = poll(&fds, nfds_t(fds.count), waitMilliseconds)
             if ready < 0 {

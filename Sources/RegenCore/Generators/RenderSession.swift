@@ -3,31 +3,32 @@ import Documents
 import Jinja
 
 /// What the renders of one build share: the project, one template environment (each template is
-/// parsed once per build), the data files read so far, and the slots of the command generator.
+/// parsed once per build) and the data files read so far. (How many renders and programs run at
+/// once is the executor's business: `Executor`.)
 final class RenderSession: Sendable {
     let project: Project
     let environment: Environment
     let dataFiles: DataFiles
-    /// External programs are heavy: they get their own, smaller number of slots.
-    let commandSlots: DispatchSemaphore
 
     init(project: Project) {
         self.project = project
         environment = Environment(loader: FileSystemLoader(root: project.templateRoot),
                                   options: project.settings.environmentOptions)
         dataFiles = DataFiles(project: project)
-        commandSlots = DispatchSemaphore(value: project.settings.commandGenerator.concurrency)
     }
 
-    /// The content of one output of `config`. `extra` (from `regen preview --context`) is merged
-    /// over everything else.
-    func render(_ config: ContentConfig, target: ContentConfig.Target, extra: Document? = nil) throws(Diagnostic) -> String {
+    /// The content of one output of `config`. `extra` (from `regen preview --context`, a batch
+    /// operation's `context`) is merged over everything else. `cancellation` stops a template
+    /// render at its next check and kills a command's process group; without one, a command
+    /// still ends after `batch.item_timeout_s`.
+    func render(_ config: ContentConfig, target: ContentConfig.Target, extra: Document? = nil,
+                cancellation: RenderCancellation? = nil) throws(Diagnostic) -> String {
         let context = try self.context(for: config, target: target, extra: extra)
         switch config.generator {
-        case .jinja2: return try JinjaGenerator.render(config, context: context, in: self)
+        case .jinja2: return try JinjaGenerator.render(config, context: context, in: self, cancellation: cancellation)
         case .demonstration: return try DemonstrationGenerator.render(config, context: context, in: self)
         case .templateFill: return try TemplateFillGenerator.render(config, context: context, in: self)
-        case .command: return try CommandGenerator.render(config, context: context, in: self)
+        case .command: return try CommandGenerator.render(config, context: context, in: self, cancellation: cancellation)
         }
     }
 

@@ -1,5 +1,6 @@
 import Documents
 import Foundation
+import Synchronization
 import YAML
 
 /// A loaded project: its settings and every content config that could be read. Configs that
@@ -33,12 +34,24 @@ struct Project: Sendable {
         var problems: [Diagnostic] = []
         var byID: [String: ContentConfig] = [:]
         var byOutput: [String: String] = [:]
-        for file in configFiles(in: settings.configs, root: root) {
+        // Reading and decoding thousands of configs is a real share of a build: on the executor's
+        // render slots, in parallel; checked against each other below, in file order.
+        let files = configFiles(in: settings.configs, root: root)
+        let loaded = Mutex<[Result<ContentConfig, Diagnostic>?]>(Array(repeating: nil, count: files.count))
+        Executor.shared.configure(settings)
+        Executor.shared.forEach(files.count) { index in
+            let result = Result { () throws(Diagnostic) in try loadConfig(files[index], root: root, resolvedRoot: resolvedRoot) }
+            loaded.withLock { $0[index] = result }
+        }
+        for result in loaded.withLock({ $0 }) {
             let config: ContentConfig
-            do {
-                config = try loadConfig(file, root: root, resolvedRoot: resolvedRoot)
-            } catch {
+            switch result {
+            case .success(let value)?:
+                config = value
+            case .failure(let error)?:
                 problems.append(error)
+                continue
+            case nil:
                 continue
             }
             if let first = byID[config.id] {

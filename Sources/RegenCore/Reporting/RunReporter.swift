@@ -1,0 +1,151 @@
+import Dispatch
+import Documents
+import Foundation
+import Synchronization
+
+/// Shows a run while it goes: a progress bar on standard error when that is a terminal
+/// (`[████░░░░░░] 40% (8/20) 4.2s`, updated in place), JSON Lines events on standard output with
+/// `--json`, or nothing until the summary.
+final class RunReporter: RunObserver {
+    enum Style: Sendable {
+        case silent
+        /// The bar; `color` paints its filled part (off under `NO_COLOR`).
+        case bar(color: Bool)
+        case jsonLines
+    }
+
+    private struct State {
+        var done = 0
+        var failed = 0
+        var lastDraw: UInt64 = 0
+        var drawn = false
+        var closed = false
+    }
+
+    let style: Style
+    let total: Int
+    private let start: UInt64
+    private let state = Mutex(State())
+    private let output: @Sendable (String) -> Void
+    private let errors: @Sendable (String) -> Void
+    /// Redraws the bar so that its clock moves while long items run.
+    // nonisolated(unsafe): set once in init; DispatchSource objects are thread-safe, only their
+    // protocol is not marked Sendable.
+    private nonisolated(unsafe) let ticker: DispatchSourceTimer?
+
+    /// The bar is redrawn at most this often (every item of a 2,000-config build would be wasted).
+    static let redrawNanoseconds: UInt64 = 100_000_000
+
+    init(total: Int, style: Style, output: @escaping @Sendable (String) -> Void = { var s = StandardStream.output; s.write($0) },
+         errors: @escaping @Sendable (String) -> Void = { var s = StandardStream.error; s.write($0) }) {
+        self.total = total
+        self.style = style
+        self.output = output
+        self.errors = errors
+        start = DispatchTime.now().uptimeNanoseconds
+        if case .bar = style {
+            let timer = DispatchSource.makeTimerSource(queue: .global())
+            timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
+            ticker = timer
+        } else {
+            ticker = nil
+        }
+        ticker?.setEventHandler { @Sendable [weak self] in self?.draw(force: true) }
+        ticker?.resume()
+    }
+
+    /// The style for this process: events with `--json`; the bar when standard error is a
+    /// terminal (`TERM` not `dumb`), painted unless `NO_COLOR` is set; else nothing.
+    static func style(json: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> Style {
+        if json { return .jsonLines }
+        guard isatty(2) == 1, environment["TERM"] != "dumb" else { return .silent }
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return .bar(color: !noColor)
+    }
+
+    var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+
+    func started(_ scheduled: ScheduledItem) {
+        guard case .jsonLines = style else { return }
+        var fields = Self.itemFields(scheduled.item)
+        fields.append(("tier", .text(scheduled.tier.rawValue)))
+        fields.append(("chunk", .number(scheduled.chunk + 1)))
+        emit("started", fields)
+    }
+
+    func finished(_ scheduled: ScheduledItem, _ result: ItemResult) {
+        let (done, failed) = state.withLock { state -> (Int, Int) in
+            state.done += 1
+            if result.failure != nil { state.failed += 1 }
+            return (state.done, state.failed)
+        }
+        switch style {
+        case .silent:
+            return
+        case .bar:
+            draw(force: done == total)
+        case .jsonLines:
+            var fields = Self.itemFields(scheduled.item)
+            switch result.status {
+            case .failed(let diagnostic):
+                fields += [("error", .diagnostic(diagnostic)), ("message", .text(diagnostic.message)),
+                           ("seconds", .number(result.seconds))]
+                emit("failed", fields)
+            case .written, .unchanged, .rendered:
+                fields += [("status", .text(BuildReport.statusName(result.status))), ("bytes", .number(result.bytes)),
+                           ("seconds", .number(result.seconds))]
+                emit("finished", fields)
+            }
+            emit("progress", [("done", .number(done)), ("total", .number(total)), ("failed", .number(failed)),
+                              ("seconds", .number(elapsed))])
+        }
+    }
+
+    /// Ends the display: the bar's line is cleared so that the summary starts on a clean line;
+    /// with `--json`, the summary event is printed.
+    func close(_ report: BuildReport) {
+        ticker?.cancel()
+        let wasDrawn = state.withLock { state -> Bool in
+            state.closed = true
+            return state.drawn
+        }
+        switch style {
+        case .silent: return
+        case .bar: if wasDrawn { errors("\r\u{1B}[K") }
+        case .jsonLines: output(report.summaryEvent.jsonText + "\n")
+        }
+    }
+
+    /// `[████░░░░░░] 40% (8/20) 4.2s`, over the line the bar is on.
+    static func bar(done: Int, total: Int, seconds: Double, color: Bool, width: Int = 20) -> String {
+        let fraction = total > 0 ? Double(done) / Double(total) : 1
+        let filled = min(width, Int((fraction * Double(width)).rounded(.down)))
+        let full = String(repeating: "█", count: filled), empty = String(repeating: "░", count: width - filled)
+        let cells = color ? "\u{1B}[32m\(full)\u{1B}[0m\(empty)" : full + empty
+        return "[\(cells)] \(Int((fraction * 100).rounded(.down)))% (\(done)/\(total)) " + String(format: "%.1fs", seconds)
+    }
+
+    private func draw(force: Bool) {
+        guard case .bar(let color) = style else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let line = state.withLock { state -> String? in
+            guard !state.closed, force || now - state.lastDraw >= Self.redrawNanoseconds else { return nil }
+            state.lastDraw = now
+            state.drawn = true
+            return "\r" + Self.bar(done: state.done, total: total, seconds: Double(now - start) / 1e9, color: color) + "\u{1B}[K"
+        }
+        if let line { errors(line) }
+    }
+
+    /// Lines are written whole, one event at a time, so that they never interleave.
+    private func emit(_ event: String, _ fields: [(String, Document)]) {
+        let line = Document.record([("event", .text(event))] + fields).jsonText + "\n"
+        state.withLock { _ in output(line) }
+    }
+
+    static func itemFields(_ item: BuildItem) -> [(String, Document)] {
+        [("id", .text(item.config.id)),
+         ("variant", item.target.variant.map { .number($0) } ?? .text(nil)),
+         ("output", .text(item.target.output))]
+    }
+}
