@@ -5,6 +5,8 @@ struct BuildReport {
     var results: [ItemResult]
     var problems: [Diagnostic]
     var seconds: Double
+    /// Items left alone because they were up to date.
+    var skipped = 0
 
     func count(_ wanted: (ItemResult.Status) -> Bool) -> Int { results.filter { wanted($0.status) }.count }
     var written: Int { count { if case .written = $0 { return true } else { return false } } }
@@ -28,6 +30,7 @@ struct BuildReport {
         }
         var parts: [String] = checking ? ["\(rendered) rendered"] : ["\(written) written", "\(unchanged) unchanged"]
         parts.append("\(failed) failed")
+        if skipped > 0 { parts.append("\(skipped) skipped (up to date)") }
         if !problems.isEmpty { parts.append("\(problems.count) config\(problems.count == 1 ? "" : "s") unreadable") }
         lines.append(parts.joined(separator: ", ") + " in " + String(format: "%.2f s", seconds))
         return lines.joined(separator: "\n") + "\n"
@@ -70,7 +73,7 @@ struct BuildReport {
         }
         return .record([
             ("written", .number(written)), ("unchanged", .number(unchanged)), ("rendered", .number(rendered)),
-            ("failed", .number(failed)), ("seconds", .number(seconds)),
+            ("failed", .number(failed)), ("skipped", .number(skipped)), ("seconds", .number(seconds)),
             ("problems", .list(problems.map { .diagnostic($0) })), ("items", .list(items)),
         ])
     }

@@ -1,11 +1,13 @@
 import Dispatch
 
-/// `regen build [ID…] [--all] [--json]` and `regen check [--json]`: render configs in parallel and
-/// write their outputs (or, checking, only render them), then report.
+/// `regen build [ID…] [--all] [--template PATH] [--json]` and `regen check [--json]`: render
+/// configs in parallel and write their outputs (or, checking, only render them), then report.
+/// Without ids, `build` renders only what is out of date (see `IncrementalBuild`).
 enum BuildCommand {
     static let usage = """
-        usage: regen build [ID...] [--all] [--json] [--project DIR]
-          Renders the given configs (every config with --all or with no ID) and writes their outputs.
+        usage: regen build [ID...] [--all] [--template PATH] [--json] [--project DIR]
+          Renders what is out of date and writes the outputs; the given configs, every config with
+          --all, or the configs that depend on the template at PATH with --template.
         """
     static let checkUsage = """
         usage: regen check [--json] [--project DIR]
@@ -13,9 +15,9 @@ enum BuildCommand {
         """
 
     static func run(_ arguments: [String], output: inout some TextOutputStream) throws -> Int32 {
-        let scanner = try ArgumentScanner(arguments, flags: ["--all", "--json"], options: [ProjectOptions.option])
-        if scanner.flag("--all"), !scanner.positional.isEmpty {
-            throw UsageError("give config ids or --all, not both")
+        let scanner = try ArgumentScanner(arguments, flags: ["--all", "--json"], options: [ProjectOptions.option, "--template"])
+        if [scanner.flag("--all"), !scanner.positional.isEmpty, scanner.value("--template") != nil].filter({ $0 }).count > 1 {
+            throw UsageError("give config ids, --all or --template, not several")
         }
         return try build(scanner, ids: scanner.positional, mode: .write, output: &output)
     }
@@ -30,11 +32,24 @@ enum BuildCommand {
                               output: inout some TextOutputStream) throws -> Int32 {
         let start = DispatchTime.now().uptimeNanoseconds
         let project = try ProjectOptions.load(scanner)
-        let (items, missing) = Builder.items(project, ids: ids)
-        let results = missing + Builder.run(project, items: items, mode: mode)
-        let report = BuildReport(results: results, problems: project.problems,
-                                 seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        var (items, missing) = Builder.items(project, ids: ids)
         var standardError = StandardStream.error
+        var incremental = mode == .write ? IncrementalBuild(project: project) : nil
+        var skipped = 0
+        if let warning = incremental?.warning { standardError.write("warning: \(warning)\n") }
+        if let template = scanner.value("--template") {
+            items = try Builder.items(project, ids: DepsCommand.dependents(ofTemplate: template, in: project)).items
+        } else if ids.isEmpty, !scanner.flag("--all"), incremental != nil {
+            (items, skipped) = incremental!.outOfDate(items)
+        }
+        incremental?.prepare(items)
+        let results = missing + Builder.run(project, items: items, mode: mode)
+        if let state = incremental?.finish(results) {
+            do { try incremental?.save(state) } catch { standardError.write("warning: cannot save the build state: \(error)\n") }
+        }
+        var report = BuildReport(results: results, problems: project.problems,
+                                 seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        report.skipped = skipped
         standardError.write(report.failureDiagnostics)
         output.write(scanner.flag("--json") ? report.json.jsonText + "\n" : report.text(checking: mode == .check))
         return report.exitStatus

@@ -9,7 +9,8 @@ public enum RegenCommand {
         usage: regen <command> [options]
 
         commands:
-          build [ID...]     render configs and write their outputs (all with --all or no ID)
+          build [ID...]     render what is out of date (the given configs; all with --all)
+          deps PATH         list the configs that depend on a file (--config ID: what a config reads)
           check             load and render everything, write nothing
           list              list the configs of the project
           preview ID        render one config to standard output
@@ -40,6 +41,9 @@ public enum RegenCommand {
         case "check":
             commandUsage = BuildCommand.checkUsage
             run = { try BuildCommand.check($0, output: &$1) }
+        case "deps":
+            commandUsage = DepsCommand.usage
+            run = { try DepsCommand.run($0, output: &$1) }
         case "list":
             commandUsage = ListCommand.usage
             run = { try ListCommand.run($0, output: &$1) }
