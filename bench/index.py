@@ -41,16 +41,17 @@ def make_index_project(folder, configs):
     for i in range(counts["macros"]):
         write(f"{t}/macros/m{i}.jinja", f"{{% macro f{i}(x) %}}<m{i} {{{{ x }}}}>{{% endmacro %}}\n")
     for i in range(counts["partials"]):
-        a, b = i % 2000, (i * 7 + 3) % 2000
+        a, b = i % 2000, (i * 7 + 3) % 2000  # every macro library is imported
         write(f"{t}/partials/p{i}.jinja",
               f"{{% import 'macros/m{a}.jinja' as a %}}{{% from 'macros/m{b}.jinja' import f{b} %}}"
               f"{{{{ a.f{a}(title) }}}} {{{{ f{b}(title) }}}}\n")
     for i in range(counts["sections"]):
-        parts = [(i * 2 + k) % 4000 for k in range(3)]
+        parts = [(i * 2 + k) % 4000 for k in range(3)]  # every partial is included
         write(f"{t}/sections/s{i}.jinja", "".join(f"{{% include 'partials/p{p}.jinja' %}}" for p in parts) + "\n")
     for i in range(counts["layouts"]):
         write(f"{t}/layouts/l{i}.jinja",
-              f"# {{{{ title }}}}\n{{% block body %}}{{% endblock %}}\n{{% include 'sections/s{i * 4 % 2000}.jinja' %}}\n")
+              f"# {{{{ title }}}}\n{{% block body %}}{{% endblock %}}\n"
+              + "".join(f"{{% include 'sections/s{i * 4 + k}.jinja' %}}" for k in range(4)) + "\n")  # every section
     for i in range(counts["pages"]):
         write(f"{t}/pages/page{i}.jinja",
               f"{{% extends 'layouts/l{i % 500}.jinja' %}}{{% block body %}}{{% include 'sections/s{(i * 3 + 1) % 2000}.jinja' %}}"

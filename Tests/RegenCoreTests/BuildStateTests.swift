@@ -26,10 +26,10 @@ import Testing
         state.files["templates/a.jinja"] = FileEntry(stamp: FileStamp(size: 3, modified: 1, changed: 2, inode: 4, device: 5),
                                                      digest: Digest(9), racy: true)
         state.files["data/gone.json"] = FileEntry(stamp: nil, digest: .absent, racy: false)
-        state.records["a#-"] = BuildState.Record(configID: "a", settings: Digest(1), output: "output/a.md", outputDigest: Digest(2),
+        state.records["a#-"] = BuildState.Record(configID: "a", configFile: "configs/a.json", targetCount: 2, settings: Digest(1), output: "output/a.md", outputDigest: Digest(2),
                                                  inputs: [BuildState.Input(path: "templates/a.jinja", digest: Digest(9)),
                                                           BuildState.Input(path: "data/gone.json", digest: .absent)])
-        state.records["a#0"] = BuildState.Record(configID: "a", settings: Digest(1), output: "output/é.md", outputDigest: Digest(3), inputs: [])
+        state.records["a#0"] = BuildState.Record(configID: "a", configFile: "configs/a.json", targetCount: 2, settings: Digest(1), output: "output/é.md", outputDigest: Digest(3), inputs: [])
         return state
     }
 

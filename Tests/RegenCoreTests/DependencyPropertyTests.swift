@@ -150,12 +150,11 @@ private struct RandomProject {
             let affected = index.update(changedPaths: paths)
             project = try Project.load(root: generator.folder.path)
 
-            var check = IncrementalBuild(project: project)
-            let items = Builder.items(project, ids: []).items
-            let stale = Set(check.outOfDate(items).stale.map(\.stateKey))
-            check.prepare(items)
-            let results = Builder.run(project, items: items, mode: .write)
-            try check.save(check.finish(results))
+            // `regen build` as it runs: only what the state finds out of date is read and rebuilt.
+            var (check, staleItems, _) = try IncrementalBuild.outOfDate(root: generator.folder.path)
+            let stale = Set(staleItems.map(\.stateKey))
+            check.prepare(staleItems)
+            try check.save(check.finish(Builder.run(check.project, items: staleItems, mode: .write)))
 
             let after = Self.rebuildEverything(project)
             let changed = Set(after.keys.filter { before[$0] != after[$0] })

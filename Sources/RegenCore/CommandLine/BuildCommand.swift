@@ -31,17 +31,27 @@ enum BuildCommand {
     private static func build(_ scanner: ArgumentScanner, ids: [String], mode: Builder.Mode,
                               output: inout some TextOutputStream) throws -> Int32 {
         let start = DispatchTime.now().uptimeNanoseconds
-        let project = try ProjectOptions.load(scanner)
-        var (items, missing) = Builder.items(project, ids: ids)
         var standardError = StandardStream.error
-        var incremental = mode == .write ? IncrementalBuild(project: project) : nil
+        let project: Project
+        var items: [BuildItem]
+        var missing: [ItemResult] = []
+        var incremental: IncrementalBuild?
         var skipped = 0
-        if let warning = incremental?.warning { standardError.write("warning: \(warning)\n") }
-        if let template = scanner.value("--template") {
-            items = try Builder.items(project, ids: DepsCommand.dependents(ofTemplate: template, in: project)).items
-        } else if ids.isEmpty, !scanner.flag("--all"), incremental != nil {
-            (items, skipped) = incremental!.outOfDate(items)
+        if mode == .write, ids.isEmpty, !scanner.flag("--all"), scanner.value("--template") == nil {
+            // Only what is out of date; configs whose files did not change are not even read.
+            let plan = try IncrementalBuild.outOfDate(root: scanner.value(ProjectOptions.option) ?? ".")
+            (incremental, items, skipped) = (plan.build, plan.stale, plan.skipped)
+            project = plan.build.project
+            for problem in project.problems { standardError.write("\(problem)\n") }
+        } else {
+            project = try ProjectOptions.load(scanner)
+            (items, missing) = Builder.items(project, ids: ids)
+            if mode == .write { incremental = IncrementalBuild(project: project) }
+            if let template = scanner.value("--template") {
+                items = try Builder.items(project, ids: DepsCommand.dependents(ofTemplate: template, in: project)).items
+            }
         }
+        if let warning = incremental?.warning { standardError.write("warning: \(warning)\n") }
         incremental?.prepare(items)
         let results = missing + Builder.run(project, items: items, mode: mode)
         if let state = incremental?.finish(results) {

@@ -27,6 +27,8 @@ extension BuildState {
         for (key, record) in records.sorted(by: { $0.key < $1.key }) {
             recordRows.u32(strings.index(key))
             recordRows.u32(strings.index(record.configID))
+            recordRows.u32(strings.index(record.configFile))
+            recordRows.u32(UInt32(record.targetCount))
             recordRows.u64(record.settings.value)
             recordRows.u32(strings.index(record.output))
             recordRows.u64(record.outputDigest.value)
@@ -99,6 +101,8 @@ extension BuildState {
         for _ in 0..<(try reader.count()) {
             let key = try string(&reader)
             let configID = try string(&reader)
+            let configFile = try string(&reader)
+            let targetCount = Int(try reader.u32())
             let settings = Digest(try reader.u64())
             let output = try string(&reader)
             let outputDigest = Digest(try reader.u64())
@@ -106,7 +110,7 @@ extension BuildState {
             for _ in 0..<(try reader.count()) {
                 inputs.append(Input(path: try string(&reader), digest: Digest(try reader.u64())))
             }
-            state.records[key] = Record(configID: configID, settings: settings, output: output,
+            state.records[key] = Record(configID: configID, configFile: configFile, targetCount: targetCount, settings: settings, output: output,
                                         outputDigest: outputDigest, inputs: inputs)
         }
         guard reader.offset == payload.count else { throw Unusable(reason: "corrupt (bytes after the last record)") }

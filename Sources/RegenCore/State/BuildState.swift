@@ -10,6 +10,10 @@ struct BuildState: Sendable, Equatable {
     /// One output as last built.
     struct Record: Sendable, Equatable {
         var configID: String
+        /// The config's file, relative to the project root, and how many outputs it has: when the
+        /// file is unchanged and all of them are up to date, the file need not even be parsed.
+        var configFile: String
+        var targetCount: Int
         /// The generator's settings and the item's own place (see `ItemInputs.settings`).
         var settings: Digest
         /// Relative to the project root.

@@ -11,7 +11,10 @@ import Jinja
 /// is missing or was edited by hand. Files are looked at by their stamp (size, times, inode)
 /// first and read only when that changed.
 struct IncrementalBuild {
-    let project: Project
+    /// The project, or (from `outOfDate(root:)`) only the configs that had to be read.
+    private(set) var project: Project
+    /// Every config id of the project when `project` holds only some of them.
+    private var liveIDs: Set<String>?
     /// Absolute.
     let stateFolder: String
     private var previous: BuildState
@@ -39,9 +42,70 @@ struct IncrementalBuild {
 
     mutating func isUpToDate(_ item: BuildItem) -> Bool {
         guard let record = previous.records[item.stateKey], record.configID == item.config.id,
+              record.configFile == item.config.file, record.targetCount == item.config.targets.count,
               record.settings == settingsDigest(item), record.output == outputPath(item) else { return false }
+        return isUpToDate(record)
+    }
+
+    /// Whether every file the record read, and its output, are as they were.
+    mutating func isUpToDate(_ record: BuildState.Record) -> Bool {
         for input in record.inputs where files.digest(of: input.path) != input.digest { return false }
         return files.digest(of: record.output) == record.outputDigest
+    }
+
+    /// `regen build` without ids, reading only what may have changed (as git does with its
+    /// index): a config file whose bytes are the ones recorded, and whose every output is up to
+    /// date, is not even parsed. Loads the whole project instead when there is no state yet, or
+    /// when a config that had to be read could clash (id or output) with one that was not.
+    static func outOfDate(root given: String) throws(Diagnostic) -> (build: IncrementalBuild, stale: [BuildItem], skipped: Int) {
+        func whole() throws(Diagnostic) -> (build: IncrementalBuild, stale: [BuildItem], skipped: Int) {
+            var build = IncrementalBuild(project: try Project.load(root: given))
+            let (stale, skipped) = build.outOfDate(Builder.items(build.project, ids: []).items)
+            return (build, stale, skipped)
+        }
+        let root = ProjectPath.absolute(given)
+        guard let resolvedRoot = InputFile.resolved(root) else { return try whole() }
+        let settings = try Project.loadSettings(root: root)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root + "/" + settings.configs, isDirectory: &isFolder), isFolder.boolValue else {
+            return try whole()
+        }
+        var build = IncrementalBuild(project: Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: [], problems: []))
+        guard !build.previous.records.isEmpty else { return try whole() }
+        var byFile: [String: [BuildState.Record]] = [:]
+        for record in build.previous.records.values { byFile[record.configFile, default: []].append(record) }
+        var skipped = 0
+        var knownIDs: Set<String> = []
+        var knownOutputs: Set<String> = []
+        var configs: [ContentConfig] = []
+        var problems: [Diagnostic] = []
+        for file in Project.configFiles(in: settings.configs, root: root) {
+            if let records = byFile[file], records.count == records[0].targetCount,
+               Set(records.map(\.configID)).count == 1, records.allSatisfy({ build.isUpToDate($0) }) {
+                skipped += records.count
+                knownIDs.insert(records[0].configID)
+                for record in records { knownOutputs.insert(record.output) }
+                continue
+            }
+            do {
+                configs.append(try Project.loadConfig(file, root: root, resolvedRoot: resolvedRoot))
+            } catch {
+                problems.append(error)
+            }
+        }
+        var ids = knownIDs
+        var outputs = knownOutputs
+        for config in configs {
+            guard ids.insert(config.id).inserted else { return try whole() }
+            for target in config.targets {
+                let output = build.outputPath(BuildItem(config: config, target: target))
+                guard outputs.insert(output).inserted else { return try whole() }
+            }
+        }
+        build.project = Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: configs, problems: problems)
+        build.liveIDs = ids
+        let (stale, alsoSkipped) = build.outOfDate(Builder.items(build.project, ids: []).items)
+        return (build, stale, skipped + alsoSkipped)
     }
 
     /// The output's path relative to the project root.
@@ -87,7 +151,8 @@ struct IncrementalBuild {
             inputsByConfig[config.id] = paths.map { BuildState.Input(path: $0, digest: files.digest(of: $0)) }
         }
         for item in items {
-            prepared[item.stateKey] = BuildState.Record(configID: item.config.id, settings: settingsDigest(item),
+            prepared[item.stateKey] = BuildState.Record(configID: item.config.id, configFile: item.config.file,
+                                                       targetCount: item.config.targets.count, settings: settingsDigest(item),
                                                        output: outputPath(item), outputDigest: .absent,
                                                        inputs: inputsByConfig[item.config.id] ?? [])
         }
@@ -111,7 +176,7 @@ struct IncrementalBuild {
                 records[key] = record
             }
         }
-        let live = Set(project.configs.map(\.id))
+        let live = liveIDs ?? Set(project.configs.map(\.id))
         records = records.filter { live.contains($0.value.configID) }
         var paths: Set<String> = []
         for record in records.values {
