@@ -11,7 +11,9 @@ extension BuildState {
         var strings = StringTable()
         var payload = ByteWriter()
         var fileRows = ByteWriter()
-        for (path, entry) in files.sorted(by: { $0.key < $1.key }) {
+        // Dictionary order: the file is read back into dictionaries, and sorting costs more than the
+        // rest of the encoding.
+        for (path, entry) in files {
             fileRows.u32(strings.index(path))
             fileRows.u8((entry.stamp == nil ? 0 : 1) | (entry.racy ? 2 : 0))
             if let stamp = entry.stamp {
@@ -24,7 +26,7 @@ extension BuildState {
             fileRows.u64(entry.digest.value)
         }
         var recordRows = ByteWriter()
-        for (key, record) in records.sorted(by: { $0.key < $1.key }) {
+        for (key, record) in records {
             recordRows.u32(strings.index(key))
             recordRows.u32(strings.index(record.configID))
             recordRows.u32(strings.index(record.configFile))
