@@ -23,6 +23,8 @@ let package = Package(
         .executableTarget(name: "regen", dependencies: ["RegenCore"]),
         // Times the template engine for bench/templates.py; not installed, not part of `regen`.
         .executableTarget(name: "regen-bench", dependencies: ["Jinja", "RegenCore"], path: "Sources/RegenBench"),
+        // Times the dependency index for bench/index.py; not installed, not part of `regen`.
+        .executableTarget(name: "index-bench", dependencies: ["RegenCore"], path: "Sources/IndexBench"),
 
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], exclude: ["Conformance"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),

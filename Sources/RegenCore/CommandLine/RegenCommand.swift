@@ -9,7 +9,8 @@ public enum RegenCommand {
         usage: regen <command> [options]
 
         commands:
-          build [ID...]     render configs and write their outputs (all with --all or no ID)
+          build [ID...]     render what is out of date (the given configs; all with --all)
+          deps PATH         list the configs that depend on a file (--config ID: what a config reads)
           check             load and render everything, write nothing
           batch ID...       render the given configs as one batch (or --file REQUEST.json)
           retry             run the failed items of the last run again
@@ -48,6 +49,9 @@ public enum RegenCommand {
         case "retry":
             commandUsage = RetryCommand.usage
             run = { try RetryCommand.run($0, output: &$1) }
+        case "deps":
+            commandUsage = DepsCommand.usage
+            run = { try DepsCommand.run($0, output: &$1) }
         case "list":
             commandUsage = ListCommand.usage
             run = { try ListCommand.run($0, output: &$1) }

@@ -1,0 +1,89 @@
+import Foundation
+
+/// What the last builds left in the state folder (`.regen/build-state`): for each config and
+/// variant, the digest of every file it read and of the output it wrote, and for each of those
+/// files the stamp it had when it was hashed. `regen build` compares them with the files as they
+/// are to find what is out of date.
+struct BuildState: Sendable, Equatable {
+    static let fileName = "build-state"
+
+    /// One output as last built.
+    struct Record: Sendable, Equatable {
+        var configID: String
+        /// The config's file, relative to the project root, and how many outputs it has: when the
+        /// file is unchanged and all of them are up to date, the file need not even be parsed.
+        var configFile: String
+        var targetCount: Int
+        /// The generator's settings and the item's own place (see `ItemInputs.settings`).
+        var settings: Digest
+        /// Relative to the project root.
+        var output: String
+        var outputDigest: Digest
+        /// Every file the item read (relative to the project root; `templates/**` for a whole
+        /// folder), with its digest when the item was rendered.
+        var inputs: [Input]
+    }
+
+    struct Input: Sendable, Equatable {
+        var path: String
+        var digest: Digest
+    }
+
+    /// By item key (`BuildItem.stateKey`).
+    var records: [String: Record] = [:]
+    /// By path relative to the project root.
+    var files: [String: FileEntry] = [:]
+
+    /// Why a state file could not be used; the build then starts from nothing.
+    struct Unusable: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { reason }
+    }
+
+    /// The state in `folder`: empty when there is none yet; empty with a warning when the file is
+    /// corrupt, truncated or from another version of Regen.
+    static func load(stateFolder folder: String) -> (state: BuildState, warning: String?) {
+        let path = folder + "/" + fileName
+        guard FileManager.default.fileExists(atPath: path) else { return (BuildState(), nil) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return (BuildState(), "cannot read \(path); rebuilding everything")
+        }
+        do {
+            return (try decode([UInt8](data)), nil)
+        } catch {
+            return (BuildState(), "ignoring \(path): \(error); rebuilding everything")
+        }
+    }
+
+    /// Writes the state to `folder` (created as needed): a temporary file beside it, then a rename,
+    /// so that a reader sees the old state or the new one, never half of one.
+    func save(stateFolder folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let bytes = encoded()
+        let temporary = folder + "/.\(Self.fileName).\(getpid()).tmp"
+        let descriptor = try System.retrying("open") { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        var offset = 0
+        do {
+            while offset < bytes.count {
+                offset += try System.retrying("write") {
+                    bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+                }
+            }
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        if rename(temporary, folder + "/" + Self.fileName) != 0 {
+            let failure = System.Failure(operation: "rename", code: errno)
+            unlink(temporary)
+            throw failure
+        }
+    }
+}
+
+extension BuildItem {
+    /// The item's key in the state: its config's id and which of its targets.
+    var stateKey: String { config.id + "#" + (target.variant.map(String.init) ?? "-") }
+}

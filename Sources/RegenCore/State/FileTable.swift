@@ -1,0 +1,154 @@
+import Foundation
+
+/// What `stat` says about a file. When none of it changed since the file was hashed, the file's
+/// bytes are taken to be the same and it is not read again (git's index works the same way).
+struct FileStamp: Hashable, Sendable {
+    var size: Int64
+    /// Modification and status-change times, in nanoseconds since 1970.
+    var modified: Int64
+    var changed: Int64
+    var inode: UInt64
+    var device: UInt64
+
+    init(size: Int64, modified: Int64, changed: Int64, inode: UInt64, device: UInt64) {
+        self.size = size
+        self.modified = modified
+        self.changed = changed
+        self.inode = inode
+        self.device = device
+    }
+
+    init(_ status: stat) {
+        size = Int64(status.st_size)
+        modified = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
+        changed = Int64(status.st_ctim.tv_sec) * 1_000_000_000 + Int64(status.st_ctim.tv_nsec)
+        inode = UInt64(status.st_ino)
+        device = UInt64(status.st_dev)
+    }
+}
+
+/// A file as last seen: its stamp (nil when it was absent or unreadable) and its digest.
+struct FileEntry: Equatable, Sendable {
+    var stamp: FileStamp?
+    var digest: Digest
+    /// The file had been modified less than `FileTable.racyWindow` before it was hashed, so a
+    /// later change within the same clock tick could leave the same stamp: the stamp is not
+    /// trusted and the file is hashed again next time (git's "racily clean" entries).
+    var racy: Bool
+}
+
+/// The digests of project files for one build: each file is looked at once per build, and read
+/// only when its stamp differs from the one recorded with its digest last time.
+struct FileTable {
+    /// Absolute project root; paths given to the table are relative to it.
+    let root: String
+    /// What the previous build saw.
+    var previous: [String: FileEntry]
+    /// What this build has seen so far.
+    private(set) var current: [String: FileEntry] = [:]
+    /// Wall-clock time (ns since 1970) when this build started, before any file was looked at.
+    let started: Int64
+    /// How many files this build had to read (for tests and the benchmark).
+    private(set) var hashed = 0
+
+    /// Longer than the timestamp granularity of any file system in use (1 s on the coarsest).
+    static let racyWindow: Int64 = 1_000_000_000
+    /// Files larger than this are never trusted to be unchanged (their digest is "unreadable").
+    static let readLimit = 1 << 30
+    /// The suffix of a path that stands for every file below a folder (`templates/**`).
+    static let everything = "/**"
+
+    init(root: String, previous: [String: FileEntry]) {
+        self.root = root
+        self.previous = previous
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        started = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+
+    /// The digest of the file at `relative` (or of every file below a folder, for
+    /// `folder/**`), `.absent` when there is none.
+    mutating func digest(of relative: String) -> Digest {
+        if let seen = current[relative] { return seen.digest }
+        let entry = relative.hasSuffix(Self.everything) ? folderEntry(relative) : observe(relative)
+        current[relative] = entry
+        return entry.digest
+    }
+
+    /// Forgets what this build saw of `relative`, so that the next `digest(of:)` looks again
+    /// (an output this build has just written).
+    mutating func forget(_ relative: String) {
+        if let entry = current.removeValue(forKey: relative) { previous[relative] = entry }
+    }
+
+    /// The entries to keep for `paths`: this build's where it looked, else the previous ones.
+    func entries(for paths: Set<String>) -> [String: FileEntry] {
+        var kept: [String: FileEntry] = [:]
+        kept.reserveCapacity(paths.count)
+        for path in paths {
+            if let entry = current[path] ?? previous[path] { kept[path] = entry }
+        }
+        return kept
+    }
+
+    private mutating func observe(_ relative: String) -> FileEntry {
+        let path = root + "/" + relative
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            return FileEntry(stamp: nil, digest: errno == ENOENT || errno == ENOTDIR ? .absent : .unreadable, racy: false)
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            // A folder or a device where a file is expected: the readers refuse it as well.
+            return FileEntry(stamp: nil, digest: .unreadable, racy: false)
+        }
+        let stamp = FileStamp(status)
+        if let old = previous[relative], !old.racy, old.stamp == stamp { return old }
+        hashed += 1
+        return Self.hash(path, started: started)
+    }
+
+    /// Reads and hashes one file; the stamp comes from the open descriptor, taken before reading.
+    static func hash(_ path: String, started: Int64) -> FileEntry {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            return FileEntry(stamp: nil, digest: errno == ENOENT || errno == ENOTDIR ? .absent : .unreadable, racy: false)
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) <= readLimit else {
+            return FileEntry(stamp: nil, digest: .unreadable, racy: false)
+        }
+        let stamp = FileStamp(status)
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        var total = 0
+        while total < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + total, $0.count - total) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            total += count
+        }
+        // A file that shrank while being read: hash what was there; the stamp will differ next time.
+        let digest = bytes.withUnsafeBytes { Digest(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<total])) }
+        return FileEntry(stamp: stamp, digest: digest, racy: stamp.modified > started - racyWindow)
+    }
+
+    /// One digest for every file below a folder: their paths and digests, in order. A config
+    /// whose template names another at render time depends on this.
+    private mutating func folderEntry(_ relative: String) -> FileEntry {
+        let folder = String(relative.dropLast(Self.everything.count))
+        guard let walker = FileManager.default.enumerator(atPath: root + "/" + folder) else {
+            return FileEntry(stamp: nil, digest: .absent, racy: false)
+        }
+        var files: [String] = []
+        while let name = walker.nextObject() as? String {
+            // Links are followed when read, as the template loader follows them.
+            if walker.fileAttributes?[.type] as? FileAttributeType != .typeDirectory { files.append(name) }
+        }
+        var builder = DigestBuilder()
+        for name in files.sorted() {
+            builder.add(name)
+            builder.add(digest(of: folder + "/" + name))
+        }
+        return FileEntry(stamp: nil, digest: builder.digest, racy: false)
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import Jinja
+
+/// One `regen build`'s use of the state folder: which items are out of date, what the items it
+/// rebuilds read (with their digests, taken before rendering), and the state it leaves for the
+/// next build.
+///
+/// An item is out of date when it has no record (never built, or failed last time), when its
+/// generator's settings or its output path changed, when any file it read has other bytes now
+/// (created, deleted, edited: a touch or a byte-identical save is no change), or when its output
+/// is missing or was edited by hand. Files are looked at by their stamp (size, times, inode)
+/// first and read only when that changed.
+struct IncrementalBuild {
+    /// The project, or (from `outOfDate(root:)`) only the configs that had to be read.
+    private(set) var project: Project
+    /// Every config id of the project when `project` holds only some of them.
+    private var liveIDs: Set<String>?
+    /// Absolute.
+    let stateFolder: String
+    private var previous: BuildState
+    private(set) var files: FileTable
+    /// Set when the state file could not be used.
+    let warning: String?
+    /// Inputs taken before rendering, by item key.
+    private var prepared: [String: BuildState.Record] = [:]
+
+    init(project: Project) {
+        self.project = project
+        stateFolder = project.path(project.settings.state)
+        let (state, warning) = BuildState.load(stateFolder: stateFolder)
+        previous = state
+        self.warning = warning
+        files = FileTable(root: project.root, previous: state.files)
+    }
+
+    /// The items of `items` that are out of date, and how many are not.
+    mutating func outOfDate(_ items: [BuildItem]) -> (stale: [BuildItem], skipped: Int) {
+        var stale: [BuildItem] = []
+        for item in items where !isUpToDate(item) { stale.append(item) }
+        return (stale, items.count - stale.count)
+    }
+
+    mutating func isUpToDate(_ item: BuildItem) -> Bool {
+        guard let record = previous.records[item.stateKey], record.configID == item.config.id,
+              record.configFile == item.config.file, record.targetCount == item.config.targets.count,
+              record.settings == settingsDigest(item), record.output == outputPath(item) else { return false }
+        return isUpToDate(record)
+    }
+
+    /// Whether every file the record read, and its output, are as they were.
+    mutating func isUpToDate(_ record: BuildState.Record) -> Bool {
+        for input in record.inputs where files.digest(of: input.path) != input.digest { return false }
+        return files.digest(of: record.output) == record.outputDigest
+    }
+
+    /// `regen build` without ids, reading only what may have changed (as git does with its
+    /// index): a config file whose bytes are the ones recorded, and whose every output is up to
+    /// date, is not even parsed. Loads the whole project instead when there is no state yet, or
+    /// when a config that had to be read could clash (id or output) with one that was not.
+    static func outOfDate(root given: String) throws(Diagnostic) -> (build: IncrementalBuild, stale: [BuildItem], skipped: Int) {
+        func whole() throws(Diagnostic) -> (build: IncrementalBuild, stale: [BuildItem], skipped: Int) {
+            var build = IncrementalBuild(project: try Project.load(root: given))
+            let (stale, skipped) = build.outOfDate(Builder.items(build.project, ids: []).items)
+            return (build, stale, skipped)
+        }
+        let root = ProjectPath.absolute(given)
+        guard let resolvedRoot = InputFile.resolved(root) else { return try whole() }
+        let settings = try Project.loadSettings(root: root)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root + "/" + settings.configs, isDirectory: &isFolder), isFolder.boolValue else {
+            return try whole()
+        }
+        var build = IncrementalBuild(project: Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: [], problems: []))
+        guard !build.previous.records.isEmpty else { return try whole() }
+        var byFile: [String: [BuildState.Record]] = [:]
+        for record in build.previous.records.values { byFile[record.configFile, default: []].append(record) }
+        var skipped = 0
+        var knownIDs: Set<String> = []
+        var knownOutputs: Set<String> = []
+        var configs: [ContentConfig] = []
+        var problems: [Diagnostic] = []
+        for file in Project.configFiles(in: settings.configs, root: root) {
+            if let records = byFile[file], records.count == records[0].targetCount,
+               Set(records.map(\.configID)).count == 1, records.allSatisfy({ build.isUpToDate($0) }) {
+                skipped += records.count
+                knownIDs.insert(records[0].configID)
+                for record in records { knownOutputs.insert(record.output) }
+                continue
+            }
+            do {
+                configs.append(try Project.loadConfig(file, root: root, resolvedRoot: resolvedRoot))
+            } catch {
+                problems.append(error)
+            }
+        }
+        var ids = knownIDs
+        var outputs = knownOutputs
+        for config in configs {
+            guard ids.insert(config.id).inserted else { return try whole() }
+            for target in config.targets {
+                let output = build.outputPath(BuildItem(config: config, target: target))
+                guard outputs.insert(output).inserted else { return try whole() }
+            }
+        }
+        build.project = Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: configs, problems: problems)
+        build.liveIDs = ids
+        let (stale, alsoSkipped) = build.outOfDate(Builder.items(build.project, ids: []).items)
+        return (build, stale, skipped + alsoSkipped)
+    }
+
+    /// The output's path relative to the project root.
+    func outputPath(_ item: BuildItem) -> String {
+        ProjectPath.join(project.settings.output, RelativePath.normalized(item.target.output) ?? item.target.output)
+    }
+
+    /// What decides an item's output besides the files it reads: the settings its generator
+    /// renders with, and the state format.
+    func settingsDigest(_ item: BuildItem) -> Digest {
+        let settings = project.settings
+        var builder = DigestBuilder()
+        builder.add(UInt64(BuildState.version))
+        builder.add(item.config.generator.rawValue)
+        builder.add(settings.templates)
+        builder.add(settings.undefined.rawValue)
+        switch settings.autoescape {
+        case .never: builder.add("never")
+        case .always: builder.add("always")
+        case .suffixes(let list): builder.add("suffixes:" + list.joined(separator: "\u{0}"))
+        }
+        builder.add(settings.jinja.keepTrailingNewline)
+        builder.add(settings.jinja.trimBlocks)
+        builder.add(settings.jinja.lstripBlocks)
+        if item.config.generator == .command {
+            builder.add(settings.commandGenerator.enabled)
+            builder.add(UInt64(settings.batch.itemTimeoutSeconds * 1000))
+        }
+        return builder.digest
+    }
+
+    /// Notes what each of `items` reads, and the digest of each of those files, before they are
+    /// rendered: a file that changes while the build runs is then seen as changed next time.
+    mutating func prepare(_ items: [BuildItem]) {
+        guard !items.isEmpty else { return }
+        var configs: [ContentConfig] = []
+        var seen: Set<String> = []
+        for item in items where seen.insert(item.config.id).inserted { configs.append(item.config) }
+        let index = DependencyIndex.build(project: project, configs: configs)
+        var inputsByConfig: [String: [BuildState.Input]] = [:]
+        for config in configs {
+            let paths = index.inputs(ofConfig: config.id)?.paths ?? [config.file]
+            inputsByConfig[config.id] = paths.map { BuildState.Input(path: $0, digest: files.digest(of: $0)) }
+        }
+        for item in items {
+            prepared[item.stateKey] = BuildState.Record(configID: item.config.id, configFile: item.config.file,
+                                                       targetCount: item.config.targets.count, settings: settingsDigest(item),
+                                                       output: outputPath(item), outputDigest: .absent,
+                                                       inputs: inputsByConfig[item.config.id] ?? [])
+        }
+    }
+
+    /// The state after `results`: a record for each item built (its output hashed as it is now
+    /// on disk), none for a failed item (it is out of date until it builds), none for configs
+    /// that no longer exist; the previous records of everything else.
+    mutating func finish(_ results: [ItemResult]) -> BuildState {
+        var records = previous.records
+        for result in results {
+            guard let item = result.item else { continue }
+            let key = item.stateKey
+            switch result.status {
+            case .failed, .rendered:
+                records[key] = nil
+            case .written, .unchanged:
+                guard var record = prepared[key] else { records[key] = nil; continue }
+                files.forget(record.output)
+                record.outputDigest = files.digest(of: record.output)
+                records[key] = record
+            }
+        }
+        let live = liveIDs ?? Set(project.configs.map(\.id))
+        records = records.filter { live.contains($0.value.configID) }
+        var paths: Set<String> = []
+        for record in records.values {
+            paths.insert(record.output)
+            for input in record.inputs {
+                paths.insert(input.path)
+                if input.path.hasSuffix(FileTable.everything) {
+                    let prefix = String(input.path.dropLast(FileTable.everything.count)) + "/"
+                    for path in files.current.keys where path.hasPrefix(prefix) { paths.insert(path) }
+                    for path in files.previous.keys where path.hasPrefix(prefix) { paths.insert(path) }
+                }
+            }
+        }
+        return BuildState(records: records, files: files.entries(for: paths))
+    }
+
+    /// Writes `state` unless it is what was read.
+    func save(_ state: BuildState) throws {
+        guard state != previous else { return }
+        try state.save(stateFolder: stateFolder)
+    }
+}
