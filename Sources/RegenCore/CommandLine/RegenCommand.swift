@@ -16,6 +16,9 @@ public enum RegenCommand {
           retry             run the failed items of the last run again
           list              list the configs of the project
           preview ID        render one config to standard output
+          watch             the daemon: catch up, then regenerate on every change (--once: catch up)
+          notify PATH...    tell the daemon files changed (without one, regenerate their dependents)
+          status            what the daemon is doing
           render TEMPLATE   render one template to standard output
 
         Project commands run in the folder holding watch.yaml, or take --project DIR.
@@ -58,6 +61,15 @@ public enum RegenCommand {
         case "preview":
             commandUsage = PreviewCommand.usage
             run = { try PreviewCommand.run($0, output: &$1) }
+        case "watch":
+            commandUsage = WatchCommand.usage
+            run = { try WatchCommand.run($0, output: &$1) }
+        case "notify":
+            commandUsage = NotifyCommand.usage
+            run = { try NotifyCommand.run($0, output: &$1) }
+        case "status":
+            commandUsage = StatusCommand.usage
+            run = { try StatusCommand.run($0, output: &$1) }
         default:
             standardError.write("regen: error: unknown command '\(command)'\n\(usage)\n")
             return 2

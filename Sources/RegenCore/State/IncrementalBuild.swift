@@ -17,7 +17,7 @@ struct IncrementalBuild {
     private var liveIDs: Set<String>?
     /// Absolute.
     let stateFolder: String
-    private var previous: BuildState
+    private(set) var previous: BuildState
     private(set) var files: FileTable
     /// Set when the state file could not be used.
     let warning: String?
@@ -30,6 +30,15 @@ struct IncrementalBuild {
         let (state, warning) = BuildState.load(stateFolder: stateFolder)
         previous = state
         self.warning = warning
+        files = FileTable(root: project.root, previous: state.files)
+    }
+
+    /// With a state already in memory (the daemon's), not read from the state folder.
+    init(project: Project, state: BuildState) {
+        self.project = project
+        stateFolder = project.path(project.settings.state)
+        previous = state
+        warning = nil
         files = FileTable(root: project.root, previous: state.files)
     }
 
@@ -109,14 +118,17 @@ struct IncrementalBuild {
     }
 
     /// The output's path relative to the project root.
-    func outputPath(_ item: BuildItem) -> String {
-        ProjectPath.join(project.settings.output, RelativePath.normalized(item.target.output) ?? item.target.output)
+    func outputPath(_ item: BuildItem) -> String { Self.outputPath(item, settings: project.settings) }
+
+    static func outputPath(_ item: BuildItem, settings: ProjectSettings) -> String {
+        ProjectPath.join(settings.output, RelativePath.normalized(item.target.output) ?? item.target.output)
     }
 
     /// What decides an item's output besides the files it reads: the settings its generator
     /// renders with, and the state format.
-    func settingsDigest(_ item: BuildItem) -> Digest {
-        let settings = project.settings
+    func settingsDigest(_ item: BuildItem) -> Digest { Self.settingsDigest(item, settings: project.settings) }
+
+    static func settingsDigest(_ item: BuildItem, settings: ProjectSettings) -> Digest {
         var builder = DigestBuilder()
         builder.add(UInt64(BuildState.version))
         builder.add(item.config.generator.rawValue)
