@@ -64,6 +64,10 @@ extension WatchingTests {
             let original = try #require(readSetting(path))
             let folder = try TemporaryFolder()
             for index in 0 ..< 20 { makeFolder(folder.at("many/f\(index)")) }
+            // Daemon tests (EndToEndTests) hold this lock shared while their daemons watch.
+            let settingsLock = open(NSTemporaryDirectory() + "regen-inotify-settings.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+            if settingsLock >= 0 { while flock(settingsLock, LOCK_EX) != 0, errno == EINTR {} }
+            defer { if settingsLock >= 0 { close(settingsLock) } }
             let limit = watchesInUse() + 3
             guard writeSetting(path, limit) else {
                 // Lowering the limit takes root; without it there is nothing to test.
