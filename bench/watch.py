@@ -59,6 +59,11 @@ class OutputWatch:
         os.close(self.fd)
 
 
+def template_text(number, version):
+    return ("{% include 'partials/head.jinja' %}\nTemplate " + str(number) + ", version " + str(version)
+            + ": {{ body }}\n{% for item in items %}- {{ item }}\n{% endfor %}")
+
+
 def make_project(folder, configs):
     os.makedirs(os.path.join(folder, "templates", "partials"))
     os.makedirs(os.path.join(folder, "configs"))
@@ -68,8 +73,7 @@ def make_project(folder, configs):
         f.write("# {{ title }}\n")
     for t in range(configs // DEPENDENTS):
         with open(os.path.join(folder, "templates", "t%05d.jinja" % t), "w") as f:
-            f.write("{% include 'partials/head.jinja' %}\nTemplate %d, version 0: {{ body }}\n"
-                    "{% for item in items %}- {{ item }}\n{% endfor %}" % t)
+            f.write(template_text(t, 0))
     for c in range(configs):
         config = {"id": "c%05d" % c, "template": "t%05d.jinja" % (c // DEPENDENTS),
                   "context": {"title": "Config %d" % c, "body": "text " * 20, "items": list(range(5))},
@@ -81,8 +85,7 @@ def make_project(folder, configs):
 def save(folder, template, version):
     path = os.path.join(folder, "templates", "t%05d.jinja" % template)
     with open(path, "w") as f:
-        f.write("{% include 'partials/head.jinja' %}\nTemplate %d, version %d: {{ body }}\n"
-                "{% for item in items %}- {{ item }}\n{% endfor %}" % (template, version))
+        f.write(template_text(template, version))
     return time.monotonic()
 
 
@@ -177,8 +180,14 @@ def render(config_id):
 os.makedirs(output, exist_ok=True)
 for config_id in configs:
     render(config_id)
-print("ready", flush=True)
-for changes in watchfiles.watch(os.path.join(root, "templates"), step=20, debounce=250):
+ready = False
+# step: the quiet period (settle_ms); debounce: the longest wait in a stream (max_delay_ms). The
+# first (empty) yield after rust_timeout says the watch is in place.
+for changes in watchfiles.watch(os.path.join(root, "templates"), step=20, debounce=250, rust_timeout=300,
+                                yield_on_timeout=True):
+    if not ready:
+        print("ready", flush=True)
+        ready = True
     for _, path in changes:
         name = os.path.relpath(path, os.path.join(root, "templates"))
         if name.endswith(".jinja") and os.path.exists(path):
@@ -219,22 +228,25 @@ def main():
         small = os.path.join(work, "small")
         make_project(small, args.configs)
         daemon = start_regen(small)
-        os.makedirs(os.path.join(small, "output"), exist_ok=True)
-        latencies = measure(small, os.path.join(small, "output"), args.saves, 1, args.configs)
-        memory = rss_mb(daemon.pid)
-        time.sleep(2)
-        before = cpu_ms(daemon.pid)
-        time.sleep(args.idle)
-        idle = cpu_ms(daemon.pid) - before
-        stop(daemon)
+        try:
+            latencies = measure(small, os.path.join(small, "output"), args.saves, 1, args.configs)
+            memory = rss_mb(daemon.pid)
+            time.sleep(2)
+            before = cpu_ms(daemon.pid)
+            time.sleep(args.idle)
+            idle = cpu_ms(daemon.pid) - before
+        finally:
+            stop(daemon)
         rows.append(("regen watch, %d configs" % args.configs, latencies))
 
         python = None
         if not args.skip_python:
             watcher = start_python(small, os.path.join(work, "output-py"))
-            python = measure(small, os.path.join(work, "output-py"), args.saves, 1, args.configs)
-            watcher.terminate()
-            watcher.wait()
+            try:
+                python = measure(small, os.path.join(work, "output-py"), args.saves, 1, args.configs)
+            finally:
+                watcher.terminate()
+                watcher.wait()
             rows.append(("Python watchfiles %s + Jinja2 %s, %d configs" % (watchfiles_version(), jinja2.__version__, args.configs), python))
 
         big_latencies = None
@@ -244,9 +256,11 @@ def main():
             started = time.monotonic()
             daemon = start_regen(big)
             catch_up = time.monotonic() - started
-            big_latencies = measure(big, os.path.join(big, "output"), args.saves, 2, args.big)
-            big_memory = rss_mb(daemon.pid)
-            stop(daemon)
+            try:
+                big_latencies = measure(big, os.path.join(big, "output"), args.saves, 2, args.big)
+                big_memory = rss_mb(daemon.pid)
+            finally:
+                stop(daemon)
             rows.append(("regen watch, %d configs" % args.big, big_latencies))
     finally:
         shutil.rmtree(work, ignore_errors=True)
