@@ -116,6 +116,9 @@ def start_regen(folder):
         event = json.loads(line)
         if event["event"] == "run" and event["reason"] == "catch-up":
             break
+    # Keep reading its log: a full pipe would stop the daemon at its next line.
+    import threading
+    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
     return process
 
 

@@ -207,16 +207,12 @@ extension Daemon {
     }
 
     func deliver(_ key: String, _ result: ItemResult?, to runIDs: [Int]) {
-        for id in runIDs {
-            guard var run = runs[id] else { continue }
-            if let result { run.results.append(result) }
-            run.pending.remove(key)
-            if run.pending.isEmpty {
-                runs[id] = nil
-                complete(run)
-            } else {
-                runs[id] = run
-            }
+        for id in runIDs where runs[id] != nil {
+            // In place: a copy of the run would copy its results at every item (quadratic on a
+            // catch-up of thousands).
+            if let result { runs[id]?.results.append(result) }
+            runs[id]?.pending.remove(key)
+            if runs[id]?.pending.isEmpty == true, let run = runs.removeValue(forKey: id) { complete(run) }
         }
     }
 
