@@ -56,16 +56,17 @@ extension Filters {
             let end = try a[2].map { try state.str($0) } ?? "..."
             let leeway = try state.optionalIndex(a[3]) ?? 5
             let s = try state.str(value)
-            let endLength = end.unicodeScalars.count
+            let endLength = PyString.length(end)
             guard length >= endLength else {
                 throw TemplateError(.runtime, "expected length >= \(endLength), got \(length)")
             }
             guard leeway >= 0 else { throw TemplateError(.runtime, "expected leeway >= 0, got \(leeway)") }
             if case .undefined(let u) = value, !state.isStrict(u) { return value }
-            let scalars = Array(s.unicodeScalars)
-            if scalars.count <= length + leeway { return value.isMarkup ? value : .string(s) }
-            let head = PyString.make(scalars[RenderState.sliceRange(count: scalars.count, start: nil, stop: length - endLength)])
-            let kept = killwords ? head : (try PyString.rsplit(head, " ", maxsplit: 1).first ?? head)
+            let scalars = s.unicodeScalars
+            if PyString.length(s) <= length + leeway { return value.isMarkup ? value : .string(s) }
+            let head = scalars[..<scalars.index(scalars.startIndex, offsetBy: length - endLength)]
+            // `rsplit(" ", 1)[0]`: up to the last space, if there is one.
+            let kept = String(killwords ? head : head.lastIndex(of: " ").map { head[..<$0] } ?? head)
             return state.same(as: value, kept + (value.isMarkup ? HTML.escape(end) : end))
         },
         "replace": { value, args, state in

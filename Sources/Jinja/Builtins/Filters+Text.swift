@@ -177,7 +177,7 @@ enum Urlize {
 
     static func urlize(_ text: String, trimLimit: Int?, rel: String?, target: String?, extraSchemes: [String]) -> String {
         func trim(_ url: String) -> String {
-            guard let limit = trimLimit, url.unicodeScalars.count > limit else { return url }
+            guard let limit = trimLimit, PyString.length(url) > limit else { return url }
             return PyString.make(url.unicodeScalars.prefix(max(0, limit))) + "..."
         }
         let relAttribute = rel.map { " rel=\"\(HTML.escape($0))\"" } ?? ""
@@ -203,7 +203,7 @@ enum Urlize {
                 let opens = PyString.count(middle, open)
                 guard opens > PyString.count(middle, close) else { continue }
                 for _ in 0..<min(opens, PyString.count(tail, close)) {
-                    let index = PyString.find(tail, close) + close.unicodeScalars.count
+                    let index = PyString.find(tail, close) + PyString.length(close)
                     let scalars = Array(tail.unicodeScalars)
                     middle += PyString.make(scalars[..<index])
                     tail = PyString.make(scalars[index...])

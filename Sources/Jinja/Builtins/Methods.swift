@@ -197,7 +197,7 @@ enum Methods {
             var fill: Unicode.Scalar = " "
             if let f = a[1] {
                 let s = try argument(f, .string(""), state)
-                guard s.unicodeScalars.count == 1, let c = s.unicodeScalars.first else {
+                guard PyString.length(s) == 1, let c = s.unicodeScalars.first else {
                     throw TemplateError(.type, "The fill character must be exactly one character long")
                 }
                 fill = c

@@ -69,7 +69,7 @@ enum NumberFormat {
     /// the padding between the sign (and prefix) and the digits.
     static func pad(sign: String, prefix: String = "", body: String, width: Int, align: Character,
                     fill: Character = " ") -> String {
-        let length = sign.unicodeScalars.count + prefix.unicodeScalars.count + body.unicodeScalars.count
+        let length = PyString.length(sign) + PyString.length(prefix) + PyString.length(body)
         guard width > length else { return sign + prefix + body }
         let padding = width - length
         let fillString = String(fill)

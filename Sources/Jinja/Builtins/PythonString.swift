@@ -4,6 +4,17 @@
 enum PyString {
     // MARK: Classes of code points
 
+    /// Python's `len(str)`: the number of code points, counted on the UTF-8 bytes (every byte
+    /// that is not a continuation byte starts one); `unicodeScalars.count` is far slower.
+    static func length(_ s: String) -> Int {
+        if let count = s.utf8.withContiguousStorageIfAvailable({ bytes in
+            bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        }) {
+            return count
+        }
+        return s.unicodeScalars.count
+    }
+
     /// A string from code points. Much faster than `String.UnicodeScalarView`'s appends, which
     /// re-examine the string on every scalar.
     static func make<S: Sequence>(_ scalars: S) -> String where S.Element == Unicode.Scalar {
@@ -203,7 +214,7 @@ enum PyString {
 
     /// `str.count(sub)`: non-overlapping occurrences; the empty string occurs len+1 times.
     static func count(_ s: String, _ sub: String) -> Int {
-        if sub.isEmpty { return s.unicodeScalars.count + 1 }
+        if sub.isEmpty { return PyString.length(s) + 1 }
         let h = Array(s.utf8), n = Array(sub.utf8)
         var total = 0, from = 0
         while let i = firstMatch(h, n, from: from) {
@@ -409,7 +420,7 @@ enum PyString {
 
     /// `str.center(width, fill)`, with CPython's placement of the odd space.
     static func center(_ s: String, _ width: Int, fill: Unicode.Scalar = " ") -> String {
-        let length = s.unicodeScalars.count
+        let length = PyString.length(s)
         guard width > length else { return s }
         let margin = width - length
         let left = margin / 2 + (margin & width & 1)
@@ -417,18 +428,18 @@ enum PyString {
     }
 
     static func ljust(_ s: String, _ width: Int, fill: Unicode.Scalar = " ") -> String {
-        let length = s.unicodeScalars.count
+        let length = PyString.length(s)
         return width > length ? s + pad(width - length, fill) : s
     }
 
     static func rjust(_ s: String, _ width: Int, fill: Unicode.Scalar = " ") -> String {
-        let length = s.unicodeScalars.count
+        let length = PyString.length(s)
         return width > length ? pad(width - length, fill) + s : s
     }
 
     /// `str.zfill(width)`: zeros after a leading sign.
     static func zfill(_ s: String, _ width: Int) -> String {
-        let length = s.unicodeScalars.count
+        let length = PyString.length(s)
         guard width > length else { return s }
         let zeros = pad(width - length, "0")
         if let first = s.unicodeScalars.first, first == "+" || first == "-" {
@@ -471,7 +482,7 @@ extension String {
     }
 
     /// The length Python's `len()` gives.
-    var scalarCount: Int { unicodeScalars.count }
+    var scalarCount: Int { PyString.length(self) }
 }
 
 /// A string built code point by code point, kept as UTF-8 bytes until it is done: appending to a

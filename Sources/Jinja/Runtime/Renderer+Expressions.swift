@@ -37,7 +37,7 @@ extension Renderer {
         case .tuple(let elements, _):
             return .tuple(try elements.map { try eval($0, frame) })
         case .dict(let pairs, _):
-            var dict = OrderedDict()
+            var dict = OrderedDict(capacity: pairs.count)
             for (key, value) in pairs {
                 try dict.set(eval(key, frame), eval(value, frame))
             }
