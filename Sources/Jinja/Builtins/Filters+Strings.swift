@@ -99,16 +99,7 @@ extension Filters {
             default: throw TemplateError(.type, "unsupported operand type(s) for +=: '\(state.typeName(of: value))' and 'str'")
             }
             let indent = value.isMarkup ? HTML.escape(indentation) : indentation
-            var lines = PyString.splitlines(s + "\n")
-            var result: String
-            if blank {
-                result = lines.joined(separator: "\n" + indent)
-            } else {
-                result = lines.isEmpty ? "" : lines.removeFirst()
-                if !lines.isEmpty {
-                    result += "\n" + lines.map { $0.isEmpty ? $0 : indent + $0 }.joined(separator: "\n")
-                }
-            }
+            var result = PyString.indent(s, with: indent, blank: blank)
             if first { result = indent + result }
             return state.same(as: value, result)
         },
