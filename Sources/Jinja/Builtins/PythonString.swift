@@ -365,46 +365,70 @@ enum PyString {
 
     /// `str.splitlines(keepends)`.
     static func splitlines(_ s: String, keepends: Bool = false) -> [String] {
-        var text = s
-        return text.withUTF8 { splitlines(utf8: $0, keepends: keepends) }
-    }
-
-    /// The line breaks are \n \v \f \r \x1c-\x1e (one byte), U+0085 (C2 85), U+2028 and
-    /// U+2029 (E2 80 A8/A9); `\r\n` is one break.
-    private static func splitlines(utf8 bytes: UnsafeBufferPointer<UInt8>, keepends: Bool) -> [String] {
         var lines: [String] = []
-        var start = 0
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            var length = 0
-            switch bytes[index] {
-            case 0x0d:
-                length = index + 1 < count && bytes[index + 1] == 0x0a ? 2 : 1
-            case 0x0a...0x0c, 0x1c...0x1e:
-                length = 1
-            case 0xc2:
-                if index + 1 < count, bytes[index + 1] == 0x85 { length = 2 }
-            case 0xe2:
-                if index + 2 < count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xa8 || bytes[index + 2] == 0xa9 {
-                    length = 3
-                }
-            default:
-                break
-            }
-            guard length > 0 else {
-                index += 1
-                continue
-            }
-            let end = keepends ? index + length : index
-            lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
-            index += length
-            start = index
-        }
-        if start < count {
-            lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<count]), as: UTF8.self))
+        forEachLine(of: s) { bytes, line, end in
+            let slice = UnsafeBufferPointer(rebasing: bytes[line.lowerBound..<(keepends ? end : line.upperBound)])
+            lines.append(String(decoding: slice, as: UTF8.self))
         }
         return lines
+    }
+
+    /// Jinja2's `indent` filter on `s`: the lines of `s + "\n"` as `splitlines` finds them, joined
+    /// by `\n`, every line but the first prefixed with `indentation` (empty lines only when
+    /// `blank`). Built in one pass over the bytes: splitting into strings and joining them again
+    /// cost several times more on long texts.
+    static func indent(_ s: String, with indentation: String, blank: Bool) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + 16)
+        var isFirst = true
+        forEachLine(of: s + "\n") { text, line, _ in
+            if !isFirst {
+                bytes.append(0x0a)
+                if blank || !line.isEmpty { bytes.append(contentsOf: indentation.utf8) }
+            }
+            isFirst = false
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[line]))
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `s`, the byte range of each line without its break,
+    /// and where the line's break ends, splitting as `str.splitlines()` does.
+    /// The breaks are \n \v \f \r \x1c-\x1e (one byte), U+0085 (C2 85), U+2028 and U+2029
+    /// (E2 80 A8/A9); `\r\n` is one break.
+    private static func forEachLine(of s: String,
+                                    _ body: (UnsafeBufferPointer<UInt8>, Range<Int>, Int) -> Void) {
+        var text = s
+        text.withUTF8 { bytes in
+            var start = 0
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                var length = 0
+                switch bytes[index] {
+                case 0x0d:
+                    length = index + 1 < count && bytes[index + 1] == 0x0a ? 2 : 1
+                case 0x0a...0x0c, 0x1c...0x1e:
+                    length = 1
+                case 0xc2:
+                    if index + 1 < count, bytes[index + 1] == 0x85 { length = 2 }
+                case 0xe2:
+                    if index + 2 < count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xa8 || bytes[index + 2] == 0xa9 {
+                        length = 3
+                    }
+                default:
+                    break
+                }
+                guard length > 0 else {
+                    index += 1
+                    continue
+                }
+                body(bytes, start..<index, index + length)
+                index += length
+                start = index
+            }
+            if start < count { body(bytes, start..<count, count) }
+        }
     }
 
     /// `str.partition(sep)` (or `rpartition`) as three strings.
