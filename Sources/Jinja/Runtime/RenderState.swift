@@ -30,7 +30,9 @@ public final class RenderState {
 
     /// The error for using an undefined value.
     public func undefinedError(_ undefined: Undefined) -> TemplateError {
-        TemplateError(.undefined, undefined.message)
+        let error = TemplateError(.undefined, undefined.message)
+        guard let origin = undefined.origin else { return error }
+        return error.located(in: origin.source, at: origin.location)
     }
 
     /// Throws when `value` is undefined and the policy is strict.

@@ -30,6 +30,9 @@ public struct Undefined: Sendable {
     /// misses and then meet `default` or `is defined`, which never read the message, so the text
     /// (the owner's type, the key's repr) is built only on demand.
     private let makeHint: (@Sendable () -> String)?
+    /// Where the undefined value was made (the missing name or attribute in the source), so that
+    /// an error raised later, where the value is used, can point at what is missing.
+    public var origin: (source: TemplateSource, location: SourceLocation)?
 
     public init(name: String? = nil, hint: String? = nil, alwaysLenient: Bool = false) {
         self.name = name
