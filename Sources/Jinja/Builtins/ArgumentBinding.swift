@@ -123,15 +123,6 @@ extension RenderState {
         return try str(value)
     }
 
-    /// A string argument where Python requires a `str`.
-    func requireString(_ value: Value, _ message: @autoclosure () -> String) throws -> String {
-        switch value {
-        case .string(let s), .markup(let s): return s
-        case .undefined(let u) where isStrict(u): throw undefinedError(u)
-        default: throw TemplateError(.type, message())
-        }
-    }
-
     /// The type name Python would print: `StrictUndefined` under the strict policy.
     func typeName(of value: Value) -> String {
         if case .undefined(let u) = value, isStrict(u) { return "StrictUndefined" }

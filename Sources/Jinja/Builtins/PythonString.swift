@@ -35,14 +35,6 @@ enum PyString {
         return c.properties.isWhitespace
     }
 
-    /// The line boundaries of `str.splitlines()` (`\r\n` is handled by the caller).
-    static func isLineBreak(_ c: Unicode.Scalar) -> Bool {
-        switch c.value {
-        case 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029: return true
-        default: return false
-        }
-    }
-
     static func isAlpha(_ c: Unicode.Scalar) -> Bool {
         switch c.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
@@ -61,10 +53,6 @@ enum PyString {
     /// Python's regular-expression `\w` on str patterns.
     static func isWordCharacter(_ c: Unicode.Scalar) -> Bool {
         c == "_" || isAlnum(c)
-    }
-
-    static func isCased(_ c: Unicode.Scalar) -> Bool {
-        c.properties.isUppercase || c.properties.isLowercase || c.properties.generalCategory == .titlecaseLetter
     }
 
     // MARK: Case
