@@ -27,8 +27,10 @@ let package = Package(
         .executableTarget(name: "index-bench", dependencies: ["RegenCore"], path: "Sources/IndexBench"),
 
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], exclude: ["Conformance"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
+        // The tagged-JSON fixture format that the JSON and YAML reader tests share.
+        .target(name: "TaggedFixtures", dependencies: ["Documents"], path: "Tests/Support/TaggedFixtures"),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "TaggedFixtures"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "TaggedFixtures"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RegenCoreTests", dependencies: ["RegenCore"]),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"]),
         // Runs the built `regen` (swift build builds it with the tests); the expected outputs come

@@ -146,3 +146,17 @@ func renderError(_ templates: [String: String], entry: String = "main", context:
         }
     }
 }
+
+@Suite struct UndefinedPlaceTests {
+    @Test func anUndefinedUsedInAnotherTemplateIsReportedWhereItWasMissing() throws {
+        let error = try #require(renderError([
+            "main": "{% from 'lib' import show %}\nline two\n{{ show(user.nickname) }}",
+            "lib": "{% macro show(v) %}[{{ v | upper }}]{% endmacro %}",
+        ], context: ["user": .dict([("name", .string("Ana"))])]))
+        #expect(error.kind == .undefined)
+        #expect(error.message == "'dict object' has no attribute 'nickname'")
+        #expect(error.templateName == "main")
+        #expect(error.location?.line == 3)
+        #expect(error.lineText == "{{ show(user.nickname) }}")
+    }
+}

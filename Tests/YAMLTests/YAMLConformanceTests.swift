@@ -1,3 +1,4 @@
+import TaggedFixtures
 import Documents
 import Foundation
 import Testing

@@ -28,11 +28,7 @@ struct Signature: Sendable {
 
     /// The values in parameter order; nil where the caller passed nothing.
     @discardableResult
-    func bind(_ arguments: CallArguments) throws -> [Value?] {
-        if arguments.keyword.isEmpty && arguments.positional.isEmpty && required == 0 {
-            return [Value?](repeating: nil, count: names.count)
-        }
-        var bound = [Value?](repeating: nil, count: names.count)
+    func bind(_ arguments: CallArguments) throws -> BoundArguments {
         if builtin && names.isEmpty && !arguments.positional.isEmpty {
             throw TemplateError(.type, "\(function)() takes no arguments (\(arguments.positional.count) given)")
         }
@@ -47,6 +43,12 @@ struct Signature: Sendable {
             }
             throw TemplateError(.type, "\(function)() takes \(takes) but \(given) \(given == 1 ? "was" : "were") given")
         }
+        // Positional arguments only (nearly every call): the caller's array serves as it is.
+        if arguments.keyword.isEmpty {
+            if arguments.positional.count < required { throw missing(arguments.positional.count..<required) }
+            return BoundArguments(positional: arguments.positional, byName: nil)
+        }
+        var bound = [Value?](repeating: nil, count: names.count)
         for (i, value) in arguments.positional.enumerated() { bound[i] = value }
         for (name, value) in arguments.keyword {
             guard let i = names.firstIndex(of: name) else {
@@ -60,21 +62,37 @@ struct Signature: Sendable {
             }
             bound[i] = value
         }
-        // Build the message only when something is missing: binding runs on every filter call.
-        guard (0..<required).contains(where: { bound[$0] == nil }) else { return bound }
-        let missing = (0..<required).filter { bound[$0] == nil }.map { "'\(names[$0])'" }
-        if !missing.isEmpty {
-            let list: String
-            if missing.count == 1 { list = missing[0] }
-            else { list = missing.dropLast().joined(separator: ", ") + " and " + (missing.last ?? "") }
-            throw TemplateError(.type, "\(function)() missing \(missing.count) required positional argument\(missing.count == 1 ? "" : "s"): \(list)")
-        }
-        return bound
+        let absent = (0..<required).filter { bound[$0] == nil }
+        if !absent.isEmpty { throw missing(absent) }
+        return BoundArguments(positional: [], byName: bound)
+    }
+
+    /// Python's message for required parameters the caller left out.
+    private func missing<C: Collection<Int>>(_ positions: C) -> TemplateError {
+        let missing = positions.map { "'\(names[$0])'" }
+        let list: String
+        if missing.count == 1 { list = missing[0] }
+        else { list = missing.dropLast().joined(separator: ", ") + " and " + (missing.last ?? "") }
+        return TemplateError(.type, "\(function)() missing \(missing.count) required positional argument\(missing.count == 1 ? "" : "s"): \(list)")
     }
 
     /// Checks that a function taking no arguments got none.
     static func none(_ function: String, _ arguments: CallArguments, implicit: Int = 1) throws {
         _ = try Signature(function, [], implicit: implicit).bind(arguments)
+    }
+}
+
+/// Arguments bound to a signature's parameters: `bound[i]` is the value of parameter `i`, nil
+/// where the caller passed nothing. Keeps the caller's positional array when no keywords were
+/// given, so that binding allocates nothing on the common path.
+struct BoundArguments {
+    fileprivate let positional: [Value]
+    /// Values in parameter order, made only when keywords were passed.
+    fileprivate let byName: [Value?]?
+
+    subscript(position: Int) -> Value? {
+        if let byName { return byName[position] }
+        return position < positional.count ? positional[position] : nil
     }
 }
 
@@ -103,15 +121,6 @@ extension RenderState {
         guard let value else { return nil }
         if case .none = value { return nil }
         return try str(value)
-    }
-
-    /// A string argument where Python requires a `str`.
-    func requireString(_ value: Value, _ message: @autoclosure () -> String) throws -> String {
-        switch value {
-        case .string(let s), .markup(let s): return s
-        case .undefined(let u) where isStrict(u): throw undefinedError(u)
-        default: throw TemplateError(.type, message())
-        }
     }
 
     /// The type name Python would print: `StrictUndefined` under the strict policy.

@@ -260,12 +260,12 @@ extension Filters {
                 }
                 path = AttributePath(name)
             }
-            let testName = try positional.popFirst().map { try state.str($0) }
+            let test = try positional.popFirst().map { try state.test(named: state.str($0)) }
             let rest = CallArguments(Array(positional), keyword: args.keyword)
             var result: [Value] = []
             for item in items {
                 let subject = try path?.lookup(item, state: state) ?? item
-                let passed = try testName.map { try state.callTest($0, subject, rest) } ?? state.truthy(subject)
+                let passed = try test.map { try $0(subject, rest, state) } ?? state.truthy(subject)
                 if passed == keep { result.append(item) }
             }
             return .list(result)

@@ -56,16 +56,17 @@ extension Filters {
             let end = try a[2].map { try state.str($0) } ?? "..."
             let leeway = try state.optionalIndex(a[3]) ?? 5
             let s = try state.str(value)
-            let endLength = end.unicodeScalars.count
+            let endLength = PyString.length(end)
             guard length >= endLength else {
                 throw TemplateError(.runtime, "expected length >= \(endLength), got \(length)")
             }
             guard leeway >= 0 else { throw TemplateError(.runtime, "expected leeway >= 0, got \(leeway)") }
             if case .undefined(let u) = value, !state.isStrict(u) { return value }
-            let scalars = Array(s.unicodeScalars)
-            if scalars.count <= length + leeway { return value.isMarkup ? value : .string(s) }
-            let head = PyString.make(scalars[RenderState.sliceRange(count: scalars.count, start: nil, stop: length - endLength)])
-            let kept = killwords ? head : (try PyString.rsplit(head, " ", maxsplit: 1).first ?? head)
+            let scalars = s.unicodeScalars
+            if PyString.length(s) <= length + leeway { return value.isMarkup ? value : .string(s) }
+            let head = scalars[..<scalars.index(scalars.startIndex, offsetBy: length - endLength)]
+            // `rsplit(" ", 1)[0]`: up to the last space, if there is one.
+            let kept = String(killwords ? head : head.lastIndex(of: " ").map { head[..<$0] } ?? head)
             return state.same(as: value, kept + (value.isMarkup ? HTML.escape(end) : end))
         },
         "replace": { value, args, state in
@@ -98,16 +99,7 @@ extension Filters {
             default: throw TemplateError(.type, "unsupported operand type(s) for +=: '\(state.typeName(of: value))' and 'str'")
             }
             let indent = value.isMarkup ? HTML.escape(indentation) : indentation
-            var lines = PyString.splitlines(s + "\n")
-            var result: String
-            if blank {
-                result = lines.joined(separator: "\n" + indent)
-            } else {
-                result = lines.isEmpty ? "" : lines.removeFirst()
-                if !lines.isEmpty {
-                    result += "\n" + lines.map { $0.isEmpty ? $0 : indent + $0 }.joined(separator: "\n")
-                }
-            }
+            var result = PyString.indent(s, with: indent, blank: blank)
             if first { result = indent + result }
             return state.same(as: value, result)
         },
@@ -192,6 +184,7 @@ extension Filters {
     /// Jinja2's `title`: every word (split at whitespace, `-`, and opening brackets) gets its
     /// first character upper-cased and the rest lower-cased.
     static func jinjaTitle(_ s: String) -> String {
+        if let ascii = asciiTitle(s) { return ascii }
         var out = ScalarBuffer()
         var wordStart = true
         for c in s.unicodeScalars {
@@ -211,6 +204,30 @@ extension Filters {
             }
         }
         return String(out)
+    }
+
+    /// `jinjaTitle` of an ASCII string, on its bytes (nil when `s` is not ASCII): titles are
+    /// mostly short ASCII labels, and walking code points through a scalar buffer cost more.
+    private static func asciiTitle(_ s: String) -> String? {
+        var bytes = Array(s.utf8)
+        var wordStart = true
+        for (i, byte) in bytes.enumerated() {
+            switch byte {
+            case 0x80...: return nil
+            case 0x09...0x0d, 0x1c...0x20, UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: "{"),
+                 UInt8(ascii: "["), UInt8(ascii: "<"):
+                wordStart = true
+            case UInt8(ascii: "a")...UInt8(ascii: "z"):
+                if wordStart { bytes[i] = byte ^ 0x20 }
+                wordStart = false
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                if !wordStart { bytes[i] = byte ^ 0x20 }
+                wordStart = false
+            default:
+                wordStart = false
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

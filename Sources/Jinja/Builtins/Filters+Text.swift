@@ -87,73 +87,84 @@ struct TextWrapper {
     private static let wordSeparator = Pattern(
         "(?:\(ws)+|(?<=\(wp))-{2,}(?=\\w)|\(nws)+?(?:-(?:(?<=\(lt){2}-)|(?<=\(lt)-\(lt)-))(?=\(lt)-?\(lt))|(?=\(ws)|\\z)|(?<=\(wp))(?=-{2,}\\w)))")
 
-    /// Runs of textwrap's whitespace and runs of everything else, in order.
-    private static func whitespaceChunks(_ text: String) -> [[Unicode.Scalar]] {
+    /// Runs of textwrap's whitespace and runs of everything else, in order, as ranges of
+    /// `scalars`.
+    private static func whitespaceChunks(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
         func isSeparator(_ c: Unicode.Scalar) -> Bool {
             switch c { case "\t", "\n", "\u{0B}", "\u{0C}", "\r", " ": return true; default: return false }
         }
-        var chunks: [[Unicode.Scalar]] = []
-        var current: [Unicode.Scalar] = []
-        var currentIsSeparator = false
-        for c in text.unicodeScalars {
-            let separator = isSeparator(c)
-            if !current.isEmpty && separator != currentIsSeparator {
-                chunks.append(current)
-                current.removeAll(keepingCapacity: true)
-            }
-            currentIsSeparator = separator
-            current.append(c)
+        var chunks: [Range<Int>] = []
+        var start = 0
+        for index in scalars.indices.dropFirst() where isSeparator(scalars[index]) != isSeparator(scalars[index - 1]) {
+            chunks.append(start..<index)
+            start = index
         }
-        if !current.isEmpty { chunks.append(current) }
+        if start < scalars.count { chunks.append(start..<scalars.count) }
+        return chunks
+    }
+
+    /// The pieces of textwrap's word-separator split, as ranges of the text's code points.
+    private static func hyphenatedChunks(_ text: String) -> [Range<Int>] {
+        var chunks: [Range<Int>] = []
+        var start = 0
+        for piece in wordSeparator.splitKeepingSeparators(text) {
+            let end = start + piece.unicodeScalars.count
+            chunks.append(start..<end)
+            start = end
+        }
         return chunks
     }
 
     func wrap(_ text: String) throws -> [String] {
         guard width > 0 else { throw TemplateError(.value, "invalid width \(width) (must be > 0)") }
-        // Chunks as code point arrays, reversed so that the next chunk is the last element.
+        let scalars = Array(text.unicodeScalars)
+        // Chunks are ranges of `scalars`, reversed so that the next chunk is the last element.
         // Without a hyphen, textwrap's word-separator pattern only ever splits at whitespace, so
         // the regular expression (slow, and ICU's) is needed only for hyphenated text.
-        var chunks = (breakOnHyphens && text.unicodeScalars.contains("-")
-            ? Self.wordSeparator.splitKeepingSeparators(text).map { Array($0.unicodeScalars) }
-            : Self.whitespaceChunks(text)).reversed() as [[Unicode.Scalar]]
+        var chunks = (breakOnHyphens && scalars.contains("-")
+            ? Self.hyphenatedChunks(text) : Self.whitespaceChunks(scalars)).reversed() as [Range<Int>]
         var lines: [String] = []
-        func isBlank(_ chunk: [Unicode.Scalar]) -> Bool { chunk.allSatisfy(PyString.isSpace) }
+        func isBlank(_ chunk: Range<Int>) -> Bool { scalars[chunk].allSatisfy(PyString.isSpace) }
         while !chunks.isEmpty {
-            var line: [[Unicode.Scalar]] = []
+            // Chunks are consecutive pieces of the text, so a line is one range of it: from
+            // `start` to the end of `lastChunk`.
+            var start = 0
+            var lastChunk: Range<Int>? = nil
             var length = 0
+            func take(_ chunk: Range<Int>) {
+                if lastChunk == nil { start = chunk.lowerBound }
+                lastChunk = chunk
+                length += chunk.count
+            }
             if let last = chunks.last, isBlank(last), !lines.isEmpty { chunks.removeLast() }
             while let next = chunks.last, length + next.count <= width {
-                line.append(next)
-                length += next.count
+                take(next)
                 chunks.removeLast()
             }
             if let next = chunks.last, next.count > width {
                 // _handle_long_word
                 let spaceLeft = max(1, width - length)
                 if breakLongWords {
-                    var end = spaceLeft
+                    var end = next.lowerBound + spaceLeft
                     if breakOnHyphens && next.count > spaceLeft {
-                        if let hyphen = next[0..<spaceLeft].lastIndex(of: "-"), hyphen > 0,
-                           next[0..<hyphen].contains(where: { $0 != "-" }) {
+                        if let hyphen = scalars[next.lowerBound..<end].lastIndex(of: "-"), hyphen > next.lowerBound,
+                           scalars[next.lowerBound..<hyphen].contains(where: { $0 != "-" }) {
                             end = hyphen + 1
                         }
                     }
-                    line.append(Array(next[0..<end]))
-                    chunks[chunks.count - 1] = Array(next[end...])
-                } else if line.isEmpty {
-                    line.append(next)
+                    take(next.lowerBound..<end)
+                    chunks[chunks.count - 1] = end..<next.upperBound
+                } else if lastChunk == nil {
+                    take(next)
                     chunks.removeLast()
                 }
-                length = line.reduce(0) { $0 + $1.count }
             }
-            if let last = line.last, isBlank(last) {
-                length -= last.count
-                line.removeLast()
+            guard var last = lastChunk else { continue }
+            if isBlank(last) {
+                last = last.lowerBound..<last.lowerBound
             }
-            if !line.isEmpty {
-                var out = ScalarBuffer()
-                for chunk in line { out.append(contentsOf: chunk) }
-                lines.append(String(out))
+            if last.upperBound > start {
+                lines.append(PyString.make(scalars[start..<last.upperBound]))
             }
         }
         return lines
@@ -177,7 +188,7 @@ enum Urlize {
 
     static func urlize(_ text: String, trimLimit: Int?, rel: String?, target: String?, extraSchemes: [String]) -> String {
         func trim(_ url: String) -> String {
-            guard let limit = trimLimit, url.unicodeScalars.count > limit else { return url }
+            guard let limit = trimLimit, PyString.length(url) > limit else { return url }
             return PyString.make(url.unicodeScalars.prefix(max(0, limit))) + "..."
         }
         let relAttribute = rel.map { " rel=\"\(HTML.escape($0))\"" } ?? ""
@@ -203,7 +214,7 @@ enum Urlize {
                 let opens = PyString.count(middle, open)
                 guard opens > PyString.count(middle, close) else { continue }
                 for _ in 0..<min(opens, PyString.count(tail, close)) {
-                    let index = PyString.find(tail, close) + close.unicodeScalars.count
+                    let index = PyString.find(tail, close) + PyString.length(close)
                     let scalars = Array(tail.unicodeScalars)
                     middle += PyString.make(scalars[..<index])
                     tail = PyString.make(scalars[index...])

@@ -197,7 +197,7 @@ enum Methods {
             var fill: Unicode.Scalar = " "
             if let f = a[1] {
                 let s = try argument(f, .string(""), state)
-                guard s.unicodeScalars.count == 1, let c = s.unicodeScalars.first else {
+                guard PyString.length(s) == 1, let c = s.unicodeScalars.first else {
                     throw TemplateError(.type, "The fill character must be exactly one character long")
                 }
                 fill = c
@@ -283,7 +283,7 @@ enum Methods {
     ]
 
     private static func listMethod(_ name: String, _ parameters: [String], required: Int = 0,
-                                   _ body: @escaping @Sendable (ListStorage, [Value?], RenderState) throws -> Value) -> Function {
+                                   _ body: @escaping @Sendable (ListStorage, BoundArguments, RenderState) throws -> Value) -> Function {
         { receiver, args, state in
             guard case .list(let storage) = receiver else { return .none }
             return try body(storage, try Signature.method(name, parameters, required: required).bind(args), state)
@@ -372,7 +372,7 @@ enum Methods {
     ]
 
     private static func dictMethod(_ name: String, _ parameters: [String], required: Int = 0,
-                                   _ body: @escaping @Sendable (DictStorage, [Value?], RenderState) throws -> Value) -> Function {
+                                   _ body: @escaping @Sendable (DictStorage, BoundArguments, RenderState) throws -> Value) -> Function {
         { receiver, args, state in
             guard case .dict(let storage) = receiver else { return .none }
             return try body(storage, try Signature.method(name, parameters, required: required).bind(args), state)

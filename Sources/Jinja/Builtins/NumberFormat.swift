@@ -14,15 +14,30 @@ enum NumberFormat {
 
     /// C's `printf` conversion of one double: `conversion` is one of `e E f F g G`.
     static func c(_ d: Double, _ conversion: Character, precision: Int, alternate: Bool = false) -> String {
-        let spec = "%" + (alternate ? "#" : "") + "." + String(min(max(precision, 0), 400)) + String(conversion)
-        if !alternate, let fromDouble = strfromd, precision <= 60 {
-            // The common case (`%.2f`) without building a C va_list, which boxes the argument.
-            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 400) { buffer in
-                let written = Int(fromDouble(buffer.baseAddress!, buffer.count, spec, d))
-                guard written >= 0, written < buffer.count else { return Value.formatFloat(d) }
+        if !alternate, let fromDouble = strfromd, precision <= 60, let letter = conversion.asciiValue {
+            // The common case (`%.2f`) without building a C va_list, which boxes the argument,
+            // and with the format spelled into the buffer's tail rather than built as a String.
+            let output = 400
+            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: output + 8) { buffer in
+                let digits = max(precision, 0)
+                let spec = buffer.baseAddress! + output
+                var length = 0
+                func put(_ byte: UInt8) {
+                    spec[length] = CChar(bitPattern: byte)
+                    length += 1
+                }
+                put(UInt8(ascii: "%"))
+                put(UInt8(ascii: "."))
+                if digits >= 10 { put(0x30 + UInt8(digits / 10)) }
+                put(0x30 + UInt8(digits % 10))
+                put(letter)
+                put(0)
+                let written = Int(fromDouble(buffer.baseAddress!, output, spec, d))
+                guard written >= 0, written < output else { return Value.formatFloat(d) }
                 return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: written), as: UTF8.self)
             }
         }
+        let spec = "%" + (alternate ? "#" : "") + "." + String(min(max(precision, 0), 400)) + String(conversion)
         var capacity = 128
         while true {
             var buffer = [CChar](repeating: 0, count: capacity)
@@ -69,7 +84,7 @@ enum NumberFormat {
     /// the padding between the sign (and prefix) and the digits.
     static func pad(sign: String, prefix: String = "", body: String, width: Int, align: Character,
                     fill: Character = " ") -> String {
-        let length = sign.unicodeScalars.count + prefix.unicodeScalars.count + body.unicodeScalars.count
+        let length = PyString.length(sign) + PyString.length(prefix) + PyString.length(body)
         guard width > length else { return sign + prefix + body }
         let padding = width - length
         let fillString = String(fill)

@@ -48,7 +48,7 @@ enum PrettyPrint {
 
     private static func write(_ value: Value, into out: inout String, indent: Int, allowance: Int, level: Int) {
         let rep = repr(value)
-        guard rep.unicodeScalars.count > width - indent - allowance else { out += rep; return }
+        guard PyString.length(rep) > width - indent - allowance else { out += rep; return }
         switch value {
         case .list(let l):
             out += "["
@@ -67,7 +67,7 @@ enum PrettyPrint {
                 let last = i == pairs.count - 1
                 let keyRep = repr(key)
                 out += keyRep + ": "
-                write(item, into: &out, indent: inner + keyRep.unicodeScalars.count + 2,
+                write(item, into: &out, indent: inner + PyString.length(keyRep) + 2,
                       allowance: last ? allowance + 1 : 1, level: level + 1)
                 if !last { out += ",\n" + String(repeating: " ", count: inner) }
             }
@@ -100,7 +100,7 @@ enum PrettyPrint {
             lastRep = rep
             let isLastLine = i == lines.count - 1
             let limit = isLastLine ? maxWidth - allowance : maxWidth
-            if rep.unicodeScalars.count <= limit { chunks.append(rep); continue }
+            if PyString.length(rep) <= limit { chunks.append(rep); continue }
             // Alternating runs of non-space then space (`\S*\s*`).
             var parts: [String] = []
             var current = ScalarBuffer()

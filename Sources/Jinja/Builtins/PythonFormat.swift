@@ -144,7 +144,7 @@ enum PythonFormat {
                         throw TemplateError(.value, "%c arg not in range(0x110000)")
                     }
                     text = String(scalar)
-                case .string(let s) where s.unicodeScalars.count == 1: text = s
+                case .string(let s) where PyString.length(s) == 1: text = s
                 default: throw TemplateError(.type, "%c requires int or char")
                 }
             default:

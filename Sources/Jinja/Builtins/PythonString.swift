@@ -4,6 +4,17 @@
 enum PyString {
     // MARK: Classes of code points
 
+    /// Python's `len(str)`: the number of code points, counted on the UTF-8 bytes (every byte
+    /// that is not a continuation byte starts one); `unicodeScalars.count` is far slower.
+    static func length(_ s: String) -> Int {
+        if let count = s.utf8.withContiguousStorageIfAvailable({ bytes in
+            bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        }) {
+            return count
+        }
+        return s.unicodeScalars.count
+    }
+
     /// A string from code points. Much faster than `String.UnicodeScalarView`'s appends, which
     /// re-examine the string on every scalar.
     static func make<S: Sequence>(_ scalars: S) -> String where S.Element == Unicode.Scalar {
@@ -24,14 +35,6 @@ enum PyString {
         return c.properties.isWhitespace
     }
 
-    /// The line boundaries of `str.splitlines()` (`\r\n` is handled by the caller).
-    static func isLineBreak(_ c: Unicode.Scalar) -> Bool {
-        switch c.value {
-        case 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029: return true
-        default: return false
-        }
-    }
-
     static func isAlpha(_ c: Unicode.Scalar) -> Bool {
         switch c.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
@@ -50,10 +53,6 @@ enum PyString {
     /// Python's regular-expression `\w` on str patterns.
     static func isWordCharacter(_ c: Unicode.Scalar) -> Bool {
         c == "_" || isAlnum(c)
-    }
-
-    static func isCased(_ c: Unicode.Scalar) -> Bool {
-        c.properties.isUppercase || c.properties.isLowercase || c.properties.generalCategory == .titlecaseLetter
     }
 
     // MARK: Case
@@ -203,7 +202,7 @@ enum PyString {
 
     /// `str.count(sub)`: non-overlapping occurrences; the empty string occurs len+1 times.
     static func count(_ s: String, _ sub: String) -> Int {
-        if sub.isEmpty { return s.unicodeScalars.count + 1 }
+        if sub.isEmpty { return PyString.length(s) + 1 }
         let h = Array(s.utf8), n = Array(sub.utf8)
         var total = 0, from = 0
         while let i = firstMatch(h, n, from: from) {
@@ -354,46 +353,70 @@ enum PyString {
 
     /// `str.splitlines(keepends)`.
     static func splitlines(_ s: String, keepends: Bool = false) -> [String] {
-        var text = s
-        return text.withUTF8 { splitlines(utf8: $0, keepends: keepends) }
-    }
-
-    /// The line breaks are \n \v \f \r \x1c-\x1e (one byte), U+0085 (C2 85), U+2028 and
-    /// U+2029 (E2 80 A8/A9); `\r\n` is one break.
-    private static func splitlines(utf8 bytes: UnsafeBufferPointer<UInt8>, keepends: Bool) -> [String] {
         var lines: [String] = []
-        var start = 0
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            var length = 0
-            switch bytes[index] {
-            case 0x0d:
-                length = index + 1 < count && bytes[index + 1] == 0x0a ? 2 : 1
-            case 0x0a...0x0c, 0x1c...0x1e:
-                length = 1
-            case 0xc2:
-                if index + 1 < count, bytes[index + 1] == 0x85 { length = 2 }
-            case 0xe2:
-                if index + 2 < count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xa8 || bytes[index + 2] == 0xa9 {
-                    length = 3
-                }
-            default:
-                break
-            }
-            guard length > 0 else {
-                index += 1
-                continue
-            }
-            let end = keepends ? index + length : index
-            lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
-            index += length
-            start = index
-        }
-        if start < count {
-            lines.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<count]), as: UTF8.self))
+        forEachLine(of: s) { bytes, line, end in
+            let slice = UnsafeBufferPointer(rebasing: bytes[line.lowerBound..<(keepends ? end : line.upperBound)])
+            lines.append(String(decoding: slice, as: UTF8.self))
         }
         return lines
+    }
+
+    /// Jinja2's `indent` filter on `s`: the lines of `s + "\n"` as `splitlines` finds them, joined
+    /// by `\n`, every line but the first prefixed with `indentation` (empty lines only when
+    /// `blank`). Built in one pass over the bytes: splitting into strings and joining them again
+    /// cost several times more on long texts.
+    static func indent(_ s: String, with indentation: String, blank: Bool) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + 16)
+        var isFirst = true
+        forEachLine(of: s + "\n") { text, line, _ in
+            if !isFirst {
+                bytes.append(0x0a)
+                if blank || !line.isEmpty { bytes.append(contentsOf: indentation.utf8) }
+            }
+            isFirst = false
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[line]))
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `s`, the byte range of each line without its break,
+    /// and where the line's break ends, splitting as `str.splitlines()` does.
+    /// The breaks are \n \v \f \r \x1c-\x1e (one byte), U+0085 (C2 85), U+2028 and U+2029
+    /// (E2 80 A8/A9); `\r\n` is one break.
+    private static func forEachLine(of s: String,
+                                    _ body: (UnsafeBufferPointer<UInt8>, Range<Int>, Int) -> Void) {
+        var text = s
+        text.withUTF8 { bytes in
+            var start = 0
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                var length = 0
+                switch bytes[index] {
+                case 0x0d:
+                    length = index + 1 < count && bytes[index + 1] == 0x0a ? 2 : 1
+                case 0x0a...0x0c, 0x1c...0x1e:
+                    length = 1
+                case 0xc2:
+                    if index + 1 < count, bytes[index + 1] == 0x85 { length = 2 }
+                case 0xe2:
+                    if index + 2 < count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xa8 || bytes[index + 2] == 0xa9 {
+                        length = 3
+                    }
+                default:
+                    break
+                }
+                guard length > 0 else {
+                    index += 1
+                    continue
+                }
+                body(bytes, start..<index, index + length)
+                index += length
+                start = index
+            }
+            if start < count { body(bytes, start..<count, count) }
+        }
     }
 
     /// `str.partition(sep)` (or `rpartition`) as three strings.
@@ -409,7 +432,7 @@ enum PyString {
 
     /// `str.center(width, fill)`, with CPython's placement of the odd space.
     static func center(_ s: String, _ width: Int, fill: Unicode.Scalar = " ") -> String {
-        let length = s.unicodeScalars.count
+        let length = PyString.length(s)
         guard width > length else { return s }
         let margin = width - length
         let left = margin / 2 + (margin & width & 1)
@@ -417,18 +440,18 @@ enum PyString {
     }
 
     static func ljust(_ s: String, _ width: Int, fill: Unicode.Scalar = " ") -> String {
-        let length = s.unicodeScalars.count
+        let length = PyString.length(s)
         return width > length ? s + pad(width - length, fill) : s
     }
 
     static func rjust(_ s: String, _ width: Int, fill: Unicode.Scalar = " ") -> String {
-        let length = s.unicodeScalars.count
+        let length = PyString.length(s)
         return width > length ? pad(width - length, fill) + s : s
     }
 
     /// `str.zfill(width)`: zeros after a leading sign.
     static func zfill(_ s: String, _ width: Int) -> String {
-        let length = s.unicodeScalars.count
+        let length = PyString.length(s)
         guard width > length else { return s }
         let zeros = pad(width - length, "0")
         if let first = s.unicodeScalars.first, first == "+" || first == "-" {
@@ -471,7 +494,7 @@ extension String {
     }
 
     /// The length Python's `len()` gives.
-    var scalarCount: Int { unicodeScalars.count }
+    var scalarCount: Int { PyString.length(self) }
 }
 
 /// A string built code point by code point, kept as UTF-8 bytes until it is done: appending to a

@@ -94,8 +94,9 @@ enum Tests {
             (.greater, ["gt", ">", "greaterthan"]), (.greaterOrEqual, ["ge", ">="]),
         ]
         for (op, names) in comparisons {
+            let signature = Signature(op.rawValue, ["b"], required: 1)
             let test: TestFunction = { value, args, state in
-                let a = try Signature(op.rawValue, ["b"], required: 1).bind(args)
+                let a = try signature.bind(args)
                 return try Operators.compare(op, value, a[0] ?? .none, state: state)
             }
             for name in names { tests[name] = test }

@@ -17,11 +17,15 @@ final class Frame {
     }
 
     func lookup(_ name: String) -> Value? {
-        var current = self
-        while true {
-            if let value = current.locals[name] { return value }
-            guard let parent = current.parent else { return nil }
-            current = parent
+        // The chain is kept alive by `self` (each frame holds its parent strongly), so walking it
+        // needs no retain and release per step; this is the hottest loop of a render.
+        withExtendedLifetime(self) {
+            unowned(unsafe) var current = self
+            while true {
+                if let value = current.locals[name] { return value }
+                guard let parent = current.parent else { return nil }
+                current = parent
+            }
         }
     }
 

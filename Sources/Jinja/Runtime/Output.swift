@@ -6,7 +6,9 @@ struct Output {
     var count: Int { bytes.count }
 
     mutating func append(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+        // Native strings hand out their bytes for one copy; the generic path goes byte by byte.
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+        if copied == nil { bytes.append(contentsOf: text.utf8) }
     }
 
     /// The text; the bytes came from Swift strings, so they are valid UTF-8.

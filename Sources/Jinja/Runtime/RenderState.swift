@@ -30,7 +30,9 @@ public final class RenderState {
 
     /// The error for using an undefined value.
     public func undefinedError(_ undefined: Undefined) -> TemplateError {
-        TemplateError(.undefined, undefined.message)
+        let error = TemplateError(.undefined, undefined.message)
+        guard let origin = undefined.origin else { return error }
+        return error.located(in: origin.source, at: origin.location)
     }
 
     /// Throws when `value` is undefined and the policy is strict.
@@ -65,10 +67,15 @@ public final class RenderState {
 
     /// Calls the test called `name`.
     public func callTest(_ name: String, _ value: Value, _ arguments: CallArguments) throws -> Bool {
+        try test(named: name)(value, arguments, self)
+    }
+
+    /// The test called `name`, for callers that apply one test to many values.
+    func test(named name: String) throws -> TestFunction {
         guard let test = environment.tests[name] else {
             throw TemplateError(.assertion, "No test named '\(name)'.")
         }
-        return try test(value, arguments, self)
+        return test
     }
 
     /// Counts one loop iteration (or one element built by a filter) against the limit.

@@ -22,12 +22,13 @@ extension Renderer {
         switch expr {
         case .literal(let value):
             return value
-        case .name(let name, _):
-            return lookup(name, frame)
-        case .attribute(let object, let name, _):
-            return try state.attribute(of: defined(object, frame), name)
-        case .item(let object, let key, _):
-            return try state.item(of: defined(object, frame), eval(key, frame))
+        case .name(let name, let location):
+            let value = lookup(name, frame)
+            return value.isUndefined ? withOrigin(value, location) : value
+        case .attribute(let object, let name, let location):
+            return try withOrigin(state.attribute(of: defined(object, frame), name), location)
+        case .item(let object, let key, let location):
+            return try withOrigin(state.item(of: defined(object, frame), eval(key, frame)), location)
         case .slice(let object, let start, let stop, let step, _):
             let value = try eval(object, frame)
             return try state.slice(value, start: start.map { try eval($0, frame) },
@@ -37,7 +38,7 @@ extension Renderer {
         case .tuple(let elements, _):
             return .tuple(try elements.map { try eval($0, frame) })
         case .dict(let pairs, _):
-            var dict = OrderedDict()
+            var dict = OrderedDict(capacity: pairs.count)
             for (key, value) in pairs {
                 try dict.set(eval(key, frame), eval(value, frame))
             }
@@ -95,6 +96,13 @@ extension Renderer {
             throw located(state.undefinedError(undefined), expr.location)
         }
         return value
+    }
+
+    /// An undefined value marked with the place that made it (other values pass through).
+    private func withOrigin(_ value: Value, _ location: SourceLocation) -> Value {
+        guard case .undefined(var undefined) = value, undefined.origin == nil else { return value }
+        undefined.origin = (source, location)
+        return .undefined(undefined)
     }
 
     /// A name: the frames, then the environment's globals, then `self` (the template's blocks).

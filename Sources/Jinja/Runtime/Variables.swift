@@ -61,7 +61,10 @@ struct Variables {
 
     private func position(of name: String) -> Int? {
         if let index { return index[name] }
-        return names.firstIndex(of: name)
+        // Comparing lengths first (stored inline in short strings) skips String's out-of-line
+        // comparison for most of the names that differ.
+        let length = name.utf8.count
+        return names.firstIndex { $0.utf8.count == length && $0 == name }
     }
 
     private mutating func buildIndex() {

@@ -115,12 +115,14 @@ extension RenderState {
 
     /// The undefined for a missing attribute: `'dict object' has no attribute 'x'`.
     func missingAttribute(_ name: String, of owner: Value) -> Undefined {
-        Undefined(name: name, hint: "'\(objectTypeRepr(owner))' has no attribute '\(name)'")
+        let type = objectTypeRepr(owner)
+        return Undefined(name: name) { "'\(type)' has no attribute '\(name)'" }
     }
 
     /// The undefined for a missing element: `list object has no element 5`.
     func missingElement(_ key: Value, of owner: Value) -> Undefined {
-        Undefined(name: key.pythonRepr, hint: "\(objectTypeRepr(owner)) has no element \(key.pythonRepr)")
+        let type = objectTypeRepr(owner)
+        return Undefined { "\(type) has no element \(key.pythonRepr)" }
     }
 
     /// Python slicing, `value[start:stop:step]`, on strings (by code point), lists and tuples.
@@ -212,7 +214,7 @@ extension RenderState {
     /// Python's `len()`.
     func length(of value: Value) throws -> Int {
         switch value {
-        case .string(let s), .markup(let s): return s.unicodeScalars.count
+        case .string(let s), .markup(let s): return PyString.length(s)
         case .list(let l): return l.count
         case .tuple(let t): return t.count
         case .dict(let d): return d.count

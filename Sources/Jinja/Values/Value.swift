@@ -21,35 +21,44 @@ public enum Value: Sendable {
 
 /// Why a value is undefined, kept so that the error, when it comes, says what Jinja2 says.
 public struct Undefined: Sendable {
-    /// Jinja2's `_undefined_hint`, when one was given (e.g. "'dict object' has no attribute 'x'").
-    public var hint: String?
     /// The missing name.
     public var name: String?
     /// True for the undefined of an inline `if` without `else`: Jinja2 makes it a plain
     /// `Undefined` whatever the environment's policy, so it prints as nothing even when strict.
     public var alwaysLenient: Bool
+    /// Makes the hint when a message is wanted. Most undefined values are made by a lookup that
+    /// misses and then meet `default` or `is defined`, which never read the message, so the text
+    /// (the owner's type, the key's repr) is built only on demand.
+    private let makeHint: (@Sendable () -> String)?
+    /// Where the undefined value was made (the missing name or attribute in the source), so that
+    /// an error raised later, where the value is used, can point at what is missing.
+    public var origin: (source: TemplateSource, location: SourceLocation)?
 
     public init(name: String? = nil, hint: String? = nil, alwaysLenient: Bool = false) {
         self.name = name
-        self.hint = hint
         self.alwaysLenient = alwaysLenient
+        if let hint {
+            makeHint = { hint }
+        } else {
+            makeHint = nil
+        }
     }
+
+    /// An undefined whose hint is computed only if a message is needed.
+    public init(name: String? = nil, lazyHint: @escaping @Sendable () -> String) {
+        self.name = name
+        alwaysLenient = false
+        makeHint = lazyHint
+    }
+
+    /// Jinja2's `_undefined_hint`, when one was given (e.g. "'dict object' has no attribute 'x'").
+    public var hint: String? { makeHint?() }
 
     /// `'x' is undefined`, or the hint.
     public var message: String {
         if let hint { return hint }
         if let name { return "'\(name)' is undefined" }
         return "undefined value"
-    }
-
-    /// An undefined made by looking up `attribute` on `owner` and not finding it.
-    public static func missingAttribute(_ attribute: String, of owner: Value) -> Undefined {
-        Undefined(name: attribute, hint: "'\(owner.typeName) object' has no attribute '\(attribute)'")
-    }
-
-    /// An undefined made by looking up the item `key` on `owner` and not finding it.
-    public static func missingItem(_ key: Value, of owner: Value) -> Undefined {
-        Undefined(name: key.pythonRepr, hint: "'\(owner.typeName) object' has no attribute \(key.pythonRepr)")
     }
 }
 
@@ -125,17 +134,31 @@ public enum HashKey: Hashable, Sendable {
 }
 
 /// Insertion-ordered storage of a dict. Deletion is rare in templates (`pop`), so it rebuilds.
+/// Insertion-ordered storage of a dict. Small dicts (most template dicts are records of a few
+/// keys) are searched linearly: building and probing Swift's SipHash-seeded index costs more
+/// than comparing a handful of keys. Past `indexThreshold` keys a hash index takes over.
+/// Deletion is rare in templates (`pop`), so it rebuilds.
 public struct OrderedDict: Sendable {
     public private(set) var keys: [Value] = []
     public private(set) var values: [Value] = []
-    private var index: [HashKey: Int] = [:]
+    private var hashKeys: [HashKey] = []
+    private var index: [HashKey: Int]?
+    private static let indexThreshold = 8
 
     public init() {}
+
+    /// An empty dict with room for `capacity` keys.
+    public init(capacity: Int) {
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+        hashKeys.reserveCapacity(capacity)
+    }
 
     /// Builds from string keys in order; a repeated key keeps its first place and last value.
     public init(_ pairs: [(String, Value)]) {
         keys.reserveCapacity(pairs.count)
         values.reserveCapacity(pairs.count)
+        hashKeys.reserveCapacity(pairs.count)
         for (key, value) in pairs { set(.string(key), value, hashKey: .string(key)) }
     }
 
@@ -143,24 +166,17 @@ public struct OrderedDict: Sendable {
     public var isEmpty: Bool { keys.isEmpty }
 
     public subscript(key: String) -> Value? {
-        // Most template dicts are small records: comparing a few short strings is cheaper than
-        // hashing one (Swift's hasher is SipHash, seeded per process).
-        if keys.count <= 8 {
-            for (i, k) in keys.enumerated() {
-                switch k {
-                case .string(let s), .markup(let s): if s == key { return values[i] }
-                default: continue
-                }
-            }
-            return nil
-        }
-        guard let i = index[.string(key)] else { return nil }
-        return values[i]
+        value(for: .string(key))
     }
 
     public func value(for key: HashKey) -> Value? {
-        guard let i = index[key] else { return nil }
+        guard let i = position(of: key) else { return nil }
         return values[i]
+    }
+
+    private func position(of key: HashKey) -> Int? {
+        if let index { return index[key] }
+        return hashKeys.firstIndex(of: key)
     }
 
     public mutating func set(_ key: Value, _ value: Value) throws {
@@ -172,25 +188,33 @@ public struct OrderedDict: Sendable {
     }
 
     private mutating func set(_ key: Value, _ value: Value, hashKey: HashKey) {
-        if let i = index[hashKey] {
+        if let i = position(of: hashKey) {
             values[i] = value
-        } else {
-            index[hashKey] = keys.count
-            keys.append(key)
-            values.append(value)
+            return
         }
+        index?[hashKey] = keys.count
+        keys.append(key)
+        values.append(value)
+        hashKeys.append(hashKey)
+        if index == nil && keys.count > OrderedDict.indexThreshold { buildIndex() }
+    }
+
+    private mutating func buildIndex() {
+        var built: [HashKey: Int] = [:]
+        built.reserveCapacity(hashKeys.count)
+        for (position, key) in hashKeys.enumerated() { built[key] = position }
+        index = built
     }
 
     /// Removes a key and returns its value, or nil when it is absent.
     @discardableResult
     public mutating func remove(_ key: Value) throws -> Value? {
-        let hashKey = try HashKey(key)
-        guard let i = index[hashKey] else { return nil }
+        guard let i = position(of: try HashKey(key)) else { return nil }
         let removed = values[i]
         keys.remove(at: i)
         values.remove(at: i)
-        index = [:]
-        for (position, k) in keys.enumerated() { index[try HashKey(k)] = position }
+        hashKeys.remove(at: i)
+        if index != nil { buildIndex() }
         return removed
     }
 

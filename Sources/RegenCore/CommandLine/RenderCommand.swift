@@ -49,9 +49,9 @@ enum RenderCommand {
         do {
             output.write(try environment.render(name, context: context))
         } catch var error as TemplateError {
-            if let templateName = error.templateName {
-                error.templateName = ProjectPath.join(root, templateName)
-            }
+            // Name the file as the user would open it; a template that cannot be loaded at all
+            // is named by the path given.
+            error.templateName = error.templateName.map { ProjectPath.join(root, $0) } ?? templatePath
             throw error
         }
         return 0

@@ -1,9 +1,10 @@
 import Documents
 import Foundation
 
+/// Shared by the JSON and YAML reader tests (a library, since test targets cannot share files).
 /// A value as the fixture scripts write it (Tests/YAMLTests/Fixtures/tagged.py): tagged JSON that
 /// keeps mapping order and ints apart from floats and booleans.
-indirect enum Tagged: Equatable, CustomStringConvertible {
+public indirect enum Tagged: Equatable, CustomStringConvertible {
     case null
     case bool(Bool)
     case int(Int)
@@ -12,22 +13,31 @@ indirect enum Tagged: Equatable, CustomStringConvertible {
     case list([Tagged])
     case map([Pair])
 
-    struct Pair: Equatable {
-        var key: Tagged
-        var value: Tagged
+    public struct Pair: Equatable {
+        public var key: Tagged
+        public var value: Tagged
+
+        public init(key: Tagged, value: Tagged) {
+            self.key = key
+            self.value = value
+        }
     }
 
-    struct Malformed: Error, CustomStringConvertible {
-        var description: String
+    public struct Malformed: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// Reads tagged JSON text.
-    init(json: String) throws {
+    public init(json: String) throws {
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])
         try self.init(any: object)
     }
 
-    init(any: Any) throws {
+    public init(any: Any) throws {
         guard let dictionary = any as? [String: Any], dictionary.count == 1,
               let (tag, payload) = dictionary.first else {
             throw Malformed(description: "not a tagged value: \(any)")
@@ -62,7 +72,7 @@ indirect enum Tagged: Equatable, CustomStringConvertible {
         }
     }
 
-    init(_ document: Document) {
+    public init(_ document: Document) {
         switch document {
         case .null: self = .null
         case .bool(let value, _): self = .bool(value)
@@ -75,7 +85,7 @@ indirect enum Tagged: Equatable, CustomStringConvertible {
         }
     }
 
-    static func == (lhs: Tagged, rhs: Tagged) -> Bool {
+    public static func == (lhs: Tagged, rhs: Tagged) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
@@ -90,7 +100,7 @@ indirect enum Tagged: Equatable, CustomStringConvertible {
         }
     }
 
-    var description: String {
+    public var description: String {
         switch self {
         case .null: return "None"
         case .bool(let value): return value ? "True" : "False"
