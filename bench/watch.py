@@ -133,6 +133,19 @@ def cpu_ms(pid):
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
+def thread_cpu_ns(pid):
+    """CPU time of the process's threads in ns (/proc/PID/task/*/schedstat): finer than the 10 ms
+    ticks of utime and stime."""
+    total = 0
+    for task in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (pid, task)) as f:
+                total += int(f.read().split()[0])
+        except OSError:
+            pass
+    return total
+
+
 def rss_mb(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -234,10 +247,13 @@ def main():
         try:
             latencies = measure(small, os.path.join(small, "output"), args.saves, 1, args.configs)
             memory = rss_mb(daemon.pid)
-            time.sleep(2)
-            before = cpu_ms(daemon.pid)
+            # Past the state save (1 s after the last run) and the executor's idle threads
+            # retiring (10 s without work): from then on nothing is due.
+            time.sleep(12)
+            before, before_ns = cpu_ms(daemon.pid), thread_cpu_ns(daemon.pid)
             time.sleep(args.idle)
             idle = cpu_ms(daemon.pid) - before
+            idle_precise = (thread_cpu_ns(daemon.pid) - before_ns) / 1e6
         finally:
             stop(daemon)
         rows.append(("regen watch, %d configs" % args.configs, latencies))
@@ -285,7 +301,8 @@ def main():
             args.big, big_median, (big_median / small_median - 1) * 100, args.configs))
         print("| resident memory, %d configs | %.1f MB | — |" % (args.big, big_memory))
         print("| start-up with catch-up, %d configs (cold: every output written) | %.1f s | — |" % (args.big, catch_up))
-    print("| idle CPU over %d s | %.1f ms | < 10 ms |" % (args.idle, idle))
+    print("| idle CPU over %d s (utime+stime, 10 ms ticks) | %.0f ms | < 10 ms |" % (args.idle, idle))
+    print("| idle CPU over %d s (threads' schedstat) | %.3f ms | < 10 ms |" % (args.idle, idle_precise))
     print("| resident memory (VmRSS), %d configs | %.1f MB | < 60 MB |" % (args.configs, memory))
     if python:
         print("| Python watcher median / p99, %d configs | %.1f / %.1f ms | — |" % (
