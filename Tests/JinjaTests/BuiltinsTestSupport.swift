@@ -15,7 +15,7 @@ struct Harness {
         try state.callFilter(name, value, CallArguments(positional, keyword: keyword))
     }
 
-    func test(_ name: String, _ value: Value, _ positional: [Value] = [], _ keyword: [(String, Value)] = []) throws -> Bool {
+    func applyTest(_ name: String, _ value: Value, _ positional: [Value] = [], _ keyword: [(String, Value)] = []) throws -> Bool {
         try state.callTest(name, value, CallArguments(positional, keyword: keyword))
     }
 
@@ -101,7 +101,7 @@ struct BuiltinCase: Sendable, CustomTestStringConvertible {
         return Harness.describe {
             switch kind {
             case .filter: return try h.filter(name, v, a, keywords)
-            case .test: return .bool(try h.test(name, v, a, keywords))
+            case .test: return .bool(try h.applyTest(name, v, a, keywords))
             case .binary:
                 guard let op = BinaryOperator(rawValue: name) else { return .none }
                 return try Operators.binary(op, v, a[0], state: h.state)

@@ -193,18 +193,6 @@ extension Daemon {
 
     /// The records, and the file entries they need, as `regen build` reads them.
     func currentState() -> BuildState {
-        var paths: Set<String> = []
-        for record in records.values {
-            paths.insert(record.output)
-            for input in record.inputs {
-                paths.insert(input.path)
-                if input.path.hasSuffix(FileTable.everything) {
-                    let prefix = String(input.path.dropLast(FileTable.everything.count)) + "/"
-                    for path in table.current.keys where path.hasPrefix(prefix) { paths.insert(path) }
-                    for path in table.previous.keys where path.hasPrefix(prefix) { paths.insert(path) }
-                }
-            }
-        }
-        return BuildState(records: records, files: table.entries(for: paths))
+        BuildState(records: records, files: table.entries(for: table.paths(of: records.values)))
     }
 }

@@ -81,6 +81,24 @@ struct FileTable {
         if let entry = current.removeValue(forKey: relative) { previous[relative] = entry }
     }
 
+    /// The files that `records` read or wrote, with every file seen below a folder they read
+    /// whole: what a saved state must keep entries for.
+    func paths(of records: some Sequence<BuildState.Record>) -> Set<String> {
+        var paths: Set<String> = []
+        for record in records {
+            paths.insert(record.output)
+            for input in record.inputs {
+                paths.insert(input.path)
+                if input.path.hasSuffix(Self.everything) {
+                    let prefix = String(input.path.dropLast(Self.everything.count)) + "/"
+                    for path in current.keys where path.hasPrefix(prefix) { paths.insert(path) }
+                    for path in previous.keys where path.hasPrefix(prefix) { paths.insert(path) }
+                }
+            }
+        }
+        return paths
+    }
+
     /// The entries to keep for `paths`: this build's where it looked, else the previous ones.
     func entries(for paths: Set<String>) -> [String: FileEntry] {
         var kept: [String: FileEntry] = [:]

@@ -190,19 +190,7 @@ struct IncrementalBuild {
         }
         let live = liveIDs ?? Set(project.configs.map(\.id))
         records = records.filter { live.contains($0.value.configID) }
-        var paths: Set<String> = []
-        for record in records.values {
-            paths.insert(record.output)
-            for input in record.inputs {
-                paths.insert(input.path)
-                if input.path.hasSuffix(FileTable.everything) {
-                    let prefix = String(input.path.dropLast(FileTable.everything.count)) + "/"
-                    for path in files.current.keys where path.hasPrefix(prefix) { paths.insert(path) }
-                    for path in files.previous.keys where path.hasPrefix(prefix) { paths.insert(path) }
-                }
-            }
-        }
-        return BuildState(records: records, files: files.entries(for: paths))
+        return BuildState(records: records, files: files.entries(for: files.paths(of: records.values)))
     }
 
     /// Writes `state` unless it is what was read.
