@@ -12,11 +12,16 @@ struct BuildReport {
     /// Wall time of the items alone, from the first submitted to the last finished (no loading).
     var runSeconds: Double = 0
 
-    func count(_ wanted: (ItemResult.Status) -> Bool) -> Int { results.filter { wanted($0.status) }.count }
+    /// Counted by index: `filter` would copy every result, and with it every config it names.
+    func count(_ wanted: (ItemResult.Status) -> Bool) -> Int {
+        var total = 0
+        for index in results.indices where wanted(results[index].status) { total += 1 }
+        return total
+    }
     var written: Int { count { if case .written = $0 { return true } else { return false } } }
     var unchanged: Int { count { if case .unchanged = $0 { return true } else { return false } } }
     var rendered: Int { count { if case .rendered = $0 { return true } else { return false } } }
-    var failed: Int { results.filter { $0.failure != nil }.count }
+    var failed: Int { count { if case .failed = $0 { return true } else { return false } } }
     var succeeded: Int { results.count - failed }
     /// The sum of the items' own times: what one slot would have taken.
     var itemSeconds: Double { results.reduce(0) { $0 + $1.seconds } }
