@@ -233,10 +233,14 @@ import Testing
         kill(daemon.pid, SIGSTOP)
         var resumed = false
         defer { if !resumed { kill(daemon.pid, SIGCONT) } }
-        // Two files written alternately (the kernel merges identical neighbouring events) ...
+        // SIGSTOP takes effect asynchronously: wait until the process is really stopped, so that
+        // its reader thread cannot drain part of the queue while it fills.
+        #expect(Self.waitUntilStopped(daemon.pid), "the daemon did not stop")
+        // Two files written alternately (the kernel merges identical neighbouring events), twice
+        // as many times as the queue holds ...
         let a = open(sandbox.path + "/templates/t000.jinja", O_WRONLY | O_CLOEXEC)
         let b = open(sandbox.path + "/templates/t001.jinja", O_WRONLY | O_CLOEXEC)
-        for index in 0...limit { _ = pwrite(index % 2 == 0 ? a : b, "t", 1, 0) }
+        for index in 0...(2 * limit) { _ = pwrite(index % 2 == 0 ? a : b, "t", 1, 0) }
         close(a)
         close(b)
         // ... and changes that are lost with the overflow: new content, a new config, a deletion.
@@ -252,6 +256,20 @@ import Testing
         #expect(daemon.stop() == 0)
         try sandbox.remove("output/t004.md")  // a removed config's output stays, as with regen build
         try Self.expectSameAsCleanBuild(sandbox)
+    }
+
+    /// Waits (up to 5 s) until /proc says the process is stopped (state `T`).
+    static func waitUntilStopped(_ pid: pid_t) -> Bool {
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+               let close = stat.lastIndex(of: ")"),
+               stat[stat.index(close, offsetBy: 2)...].hasPrefix("T") {
+                return true
+            }
+            usleep(1000)
+        }
+        return false
     }
 
     @Test func aBrokenWatchYamlIsReportedAndTheLastGoodSettingsStay() throws {
