@@ -250,12 +250,7 @@ extension YAMLScanner {
             let lineBreak = scanLineBreak() ?? ""
             var breaks = ""
             try scanFlowScalarBreaks(start: start, into: &breaks)
-            if lineBreak != "\n" {
-                chunks += lineBreak
-            } else if breaks.isEmpty {
-                chunks += " "
-            }
-            chunks += breaks
+            Self.fold(lineBreak: lineBreak, breaks: breaks, into: &chunks)
         } else {
             chunks += whitespaces
         }
@@ -349,15 +344,21 @@ extension YAMLScanner {
                     if isDocumentSeparator() { return nil }
                 }
             }
-            if lineBreak != "\n" {
-                chunks += lineBreak
-            } else if breaks.isEmpty {
-                chunks += " "
-            }
-            chunks += breaks
+            Self.fold(lineBreak: lineBreak, breaks: breaks, into: &chunks)
         } else {
             chunks += whitespaces
         }
         return chunks
+    }
+
+    /// YAML's line folding in flow and plain scalars: a single line break becomes a space, more
+    /// breaks are kept less the first, and a break that is not `\n` is kept as it is.
+    static func fold(lineBreak: String, breaks: String, into chunks: inout String) {
+        if lineBreak != "\n" {
+            chunks += lineBreak
+        } else if breaks.isEmpty {
+            chunks += " "
+        }
+        chunks += breaks
     }
 }
