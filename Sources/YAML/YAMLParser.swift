@@ -239,20 +239,23 @@ struct YAMLParser {
 
     // MARK: Flow collections
 
+    /// The `,` between two entries of a flow collection, or PyYAML's error.
+    private mutating func skipFlowEntry(closing: String, collection: String, start: YAMLMark) throws(YAMLFailure) {
+        let token = try scanner.peekToken()
+        guard token.kind == .flowEntry else {
+            throw YAMLFailure(
+                "expected ',' or '\(closing)', but got '\(token.kind.id)'", at: token.start,
+                context: "while parsing a flow \(collection)", contextMark: start)
+        }
+        _ = try scanner.nextToken()
+    }
+
     private mutating func parseFlowSequence() throws(YAMLFailure) -> Document {
         let start = try scanner.nextToken().start
         var items: [Document] = []
         var first = true
         while try !scanner.check(.flowSequenceEnd) {
-            if !first {
-                let token = try scanner.peekToken()
-                guard token.kind == .flowEntry else {
-                    throw YAMLFailure(
-                        "expected ',' or ']', but got '\(token.kind.id)'", at: token.start,
-                        context: "while parsing a flow sequence", contextMark: start)
-                }
-                _ = try scanner.nextToken()
-            }
+            if !first { try skipFlowEntry(closing: "]", collection: "sequence", start: start) }
             first = false
             let token = try scanner.peekToken()
             if token.kind == .key {
@@ -292,15 +295,7 @@ struct YAMLParser {
         var mapping = MappingBuilder(start: start)
         var first = true
         while try !scanner.check(.flowMappingEnd) {
-            if !first {
-                let token = try scanner.peekToken()
-                guard token.kind == .flowEntry else {
-                    throw YAMLFailure(
-                        "expected ',' or '}', but got '\(token.kind.id)'", at: token.start,
-                        context: "while parsing a flow mapping", contextMark: start)
-                }
-                _ = try scanner.nextToken()
-            }
+            if !first { try skipFlowEntry(closing: "}", collection: "mapping", start: start) }
             first = false
             let token = try scanner.peekToken()
             if token.kind == .key {
