@@ -12,14 +12,18 @@ extension ProjectSettings {
 /// matches everything below `configs`, `**/draft-*.json` a draft at any depth).
 enum GlobPattern {
     static func matches(_ pattern: String, _ path: String) -> Bool {
-        let patternParts = pattern.split(separator: "/", omittingEmptySubsequences: true)
-        let pathParts = path.split(separator: "/", omittingEmptySubsequences: true)
+        // Split as scalars: splitting a String by Characters costs grapheme breaking, and every
+        // config of a build is matched against every rule.
+        let patternParts = pattern.unicodeScalars.split(separator: "/", omittingEmptySubsequences: true)
+        let pathParts = path.unicodeScalars.split(separator: "/", omittingEmptySubsequences: true)
         return match(patternParts[...], pathParts[...])
     }
 
-    private static func match(_ pattern: ArraySlice<Substring>, _ path: ArraySlice<Substring>) -> Bool {
+    private typealias Segment = Substring.UnicodeScalarView
+
+    private static func match(_ pattern: ArraySlice<Segment>, _ path: ArraySlice<Segment>) -> Bool {
         guard let first = pattern.first else { return path.isEmpty }
-        if first == "**" {
+        if first.elementsEqual("**".unicodeScalars) {
             let rest = pattern.dropFirst()
             // `**` at the end matches one or more segments (a folder's contents), else zero or more.
             if rest.isEmpty { return !path.isEmpty }
@@ -30,8 +34,13 @@ enum GlobPattern {
                 remaining = remaining.dropFirst()
             }
         }
-        guard let segment = path.first, segmentMatches(Array(first.unicodeScalars), Array(segment.unicodeScalars)) else {
-            return false
+        guard let segment = path.first else { return false }
+        // Most segments are plain names, compared as they are, without the arrays that the
+        // wildcard matcher needs.
+        if first.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
+            guard segmentMatches(Array(first), Array(segment)) else { return false }
+        } else {
+            guard first.elementsEqual(segment) else { return false }
         }
         return match(pattern.dropFirst(), path.dropFirst())
     }
