@@ -9,54 +9,57 @@ extension BuildState {
 
     func encoded() -> [UInt8] {
         var strings = StringTable()
-        var payload = ByteWriter()
-        var fileRows = ByteWriter()
+        strings.indices.reserveCapacity(files.count + records.count * 3)
+        var rows = ByteWriter()
+        rows.bytes.reserveCapacity(files.count * 50 + records.count * 120)
+        rows.u32(UInt32(files.count))
         // Dictionary order: the file is read back into dictionaries, and sorting costs more than the
         // rest of the encoding.
         for (path, entry) in files {
-            fileRows.u32(strings.index(path))
-            fileRows.u8((entry.stamp == nil ? 0 : 1) | (entry.racy ? 2 : 0))
+            rows.u32(strings.index(path))
+            rows.u8((entry.stamp == nil ? 0 : 1) | (entry.racy ? 2 : 0))
             if let stamp = entry.stamp {
-                fileRows.u64(UInt64(bitPattern: stamp.size))
-                fileRows.u64(UInt64(bitPattern: stamp.modified))
-                fileRows.u64(UInt64(bitPattern: stamp.changed))
-                fileRows.u64(stamp.inode)
-                fileRows.u64(stamp.device)
+                rows.u64(UInt64(bitPattern: stamp.size))
+                rows.u64(UInt64(bitPattern: stamp.modified))
+                rows.u64(UInt64(bitPattern: stamp.changed))
+                rows.u64(stamp.inode)
+                rows.u64(stamp.device)
             }
-            fileRows.u64(entry.digest.value)
+            rows.u64(entry.digest.value)
         }
-        var recordRows = ByteWriter()
+        rows.u32(UInt32(records.count))
         for (key, record) in records {
-            recordRows.u32(strings.index(key))
-            recordRows.u32(strings.index(record.configID))
-            recordRows.u32(strings.index(record.configFile))
-            recordRows.u32(UInt32(record.targetCount))
-            recordRows.u64(record.settings.value)
-            recordRows.u32(strings.index(record.output))
-            recordRows.u64(record.outputDigest.value)
-            recordRows.u32(UInt32(record.inputs.count))
+            rows.u32(strings.index(key))
+            rows.u32(strings.index(record.configID))
+            rows.u32(strings.index(record.configFile))
+            rows.u32(UInt32(record.targetCount))
+            rows.u64(record.settings.value)
+            rows.u32(strings.index(record.output))
+            rows.u64(record.outputDigest.value)
+            rows.u32(UInt32(record.inputs.count))
             for input in record.inputs {
-                recordRows.u32(strings.index(input.path))
-                recordRows.u64(input.digest.value)
+                rows.u32(strings.index(input.path))
+                rows.u64(input.digest.value)
             }
         }
-        payload.u32(UInt32(strings.list.count))
-        for string in strings.list {
-            payload.u32(UInt32(string.utf8.count))
-            payload.bytes.append(contentsOf: string.utf8)
-        }
-        payload.u32(UInt32(files.count))
-        payload.bytes += fileRows.bytes
-        payload.u32(UInt32(records.count))
-        payload.bytes += recordRows.bytes
 
+        // One buffer for the whole file: the header's length and digest are filled in last.
         var file = ByteWriter()
-        file.bytes = Self.magic
+        file.bytes.reserveCapacity(Self.headerSize + strings.utf8Count + 4 * strings.list.count + 4 + rows.bytes.count)
+        file.bytes += Self.magic
         file.u32(Self.version)
         file.u32(0)
-        file.u64(UInt64(payload.bytes.count))
-        file.u64(Digest(payload.bytes).value)
-        file.bytes += payload.bytes
+        file.u64(0)
+        file.u64(0)
+        file.u32(UInt32(strings.list.count))
+        for string in strings.list {
+            file.u32(UInt32(string.utf8.count))
+            file.bytes.append(contentsOf: string.utf8)
+        }
+        file.bytes += rows.bytes
+        let digest = file.bytes.withUnsafeBytes { Digest(bytes: UnsafeRawBufferPointer(rebasing: $0[Self.headerSize...])) }
+        file.patch(UInt64(file.bytes.count - Self.headerSize), at: 16)
+        file.patch(digest.value, at: 24)
         return file.bytes
     }
 
@@ -73,10 +76,10 @@ extension BuildState {
         let length = try header.u64()
         let digest = try header.u64()
         guard UInt64(bytes.count - headerSize) == length else { throw Unusable(reason: "truncated") }
-        let payload = Array(bytes[headerSize...])
-        guard Digest(payload).value == digest else { throw Unusable(reason: "corrupt (its checksum does not match)") }
+        let payloadDigest = bytes.withUnsafeBytes { Digest(bytes: UnsafeRawBufferPointer(rebasing: $0[headerSize...])) }
+        guard payloadDigest == Digest(digest) else { throw Unusable(reason: "corrupt (its checksum does not match)") }
 
-        var reader = ByteReader(bytes: payload, offset: 0)
+        var reader = ByteReader(bytes: bytes, offset: headerSize)
         var strings: [String] = []
         let stringCount = try reader.count()
         strings.reserveCapacity(stringCount)
@@ -90,7 +93,9 @@ extension BuildState {
             return strings[index]
         }
         var state = BuildState()
-        for _ in 0..<(try reader.count()) {
+        let fileCount = try reader.count()
+        state.files.reserveCapacity(fileCount)
+        for _ in 0..<fileCount {
             let path = try string(&reader)
             let flags = try reader.u8()
             var stamp: FileStamp?
@@ -100,7 +105,9 @@ extension BuildState {
             }
             state.files[path] = FileEntry(stamp: stamp, digest: Digest(try reader.u64()), racy: flags & 2 != 0)
         }
-        for _ in 0..<(try reader.count()) {
+        let recordCount = try reader.count()
+        state.records.reserveCapacity(recordCount)
+        for _ in 0..<recordCount {
             let key = try string(&reader)
             let configID = try string(&reader)
             let configFile = try string(&reader)
@@ -108,14 +115,16 @@ extension BuildState {
             let settings = Digest(try reader.u64())
             let output = try string(&reader)
             let outputDigest = Digest(try reader.u64())
+            let inputCount = try reader.count()
             var inputs: [Input] = []
-            for _ in 0..<(try reader.count()) {
+            inputs.reserveCapacity(inputCount)
+            for _ in 0..<inputCount {
                 inputs.append(Input(path: try string(&reader), digest: Digest(try reader.u64())))
             }
             state.records[key] = Record(configID: configID, configFile: configFile, targetCount: targetCount, settings: settings, output: output,
                                         outputDigest: outputDigest, inputs: inputs)
         }
-        guard reader.offset == payload.count else { throw Unusable(reason: "corrupt (bytes after the last record)") }
+        guard reader.offset == bytes.count else { throw Unusable(reason: "corrupt (bytes after the last record)") }
         return state
     }
 }
@@ -123,12 +132,15 @@ extension BuildState {
 private struct StringTable {
     var list: [String] = []
     var indices: [String: UInt32] = [:]
+    /// The UTF-8 bytes of every string in `list`.
+    var utf8Count = 0
 
     mutating func index(_ string: String) -> UInt32 {
         if let index = indices[string] { return index }
         let index = UInt32(list.count)
         list.append(string)
         indices[string] = index
+        utf8Count += string.utf8.count
         return index
     }
 }
@@ -137,8 +149,22 @@ private struct ByteWriter {
     var bytes: [UInt8] = []
 
     mutating func u8(_ value: UInt8) { bytes.append(value) }
-    mutating func u32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
-    mutating func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u32(_ value: UInt32) { integer(value) }
+    mutating func u64(_ value: UInt64) { integer(value) }
+
+    /// Little-endian, byte by byte: appending single bytes is cheaper than appending a buffer.
+    private mutating func integer<T: FixedWidthInteger>(_ value: T) {
+        var rest = value
+        for _ in 0..<MemoryLayout<T>.size {
+            bytes.append(UInt8(truncatingIfNeeded: rest))
+            rest >>= 8
+        }
+    }
+
+    /// Overwrites the 8 bytes at `offset`.
+    mutating func patch(_ value: UInt64, at offset: Int) {
+        bytes.withUnsafeMutableBytes { $0.storeBytes(of: value.littleEndian, toByteOffset: offset, as: UInt64.self) }
+    }
 }
 
 private struct ByteReader {
@@ -151,14 +177,16 @@ private struct ByteReader {
         return bytes[offset..<offset + count]
     }
 
-    mutating func u8() throws(BuildState.Unusable) -> UInt8 { try take(1).first ?? 0 }
+    mutating func u8() throws(BuildState.Unusable) -> UInt8 { try integer() }
+    mutating func u32() throws(BuildState.Unusable) -> UInt32 { try integer() }
+    mutating func u64() throws(BuildState.Unusable) -> UInt64 { try integer() }
 
-    mutating func u32() throws(BuildState.Unusable) -> UInt32 {
-        try take(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
-    }
-
-    mutating func u64() throws(BuildState.Unusable) -> UInt64 {
-        try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) }
+    /// A little-endian integer, loaded whole: a state file holds tens of thousands of them.
+    private mutating func integer<T: FixedWidthInteger>() throws(BuildState.Unusable) -> T {
+        let size = MemoryLayout<T>.size
+        guard size <= bytes.count - offset else { throw BuildState.Unusable(reason: "truncated") }
+        defer { offset += size }
+        return T(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) })
     }
 
     /// A count, which can never exceed the bytes left (each counted thing takes at least one).

@@ -45,11 +45,14 @@ struct BuildState: Sendable, Equatable {
     static func load(stateFolder folder: String) -> (state: BuildState, warning: String?) {
         let path = folder + "/" + fileName
         guard FileManager.default.fileExists(atPath: path) else { return (BuildState(), nil) }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let bytes: [UInt8]
+        do {
+            bytes = try InputFile.read(path, name: path, limit: .max)
+        } catch {
             return (BuildState(), "cannot read \(path); rebuilding everything")
         }
         do {
-            return (try decode([UInt8](data)), nil)
+            return (try decode(bytes), nil)
         } catch {
             return (BuildState(), "ignoring \(path): \(error); rebuilding everything")
         }
