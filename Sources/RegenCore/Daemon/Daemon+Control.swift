@@ -193,6 +193,6 @@ extension Daemon {
 
     /// The records, and the file entries they need, as `regen build` reads them.
     func currentState() -> BuildState {
-        BuildState(records: records, files: table.entries(for: table.paths(of: records.values)))
+        BuildState(records: records, files: table.entries(for: records.values))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What `stat` says about a file. When none of it changed since the file was hashed, the file's
 /// bytes are taken to be the same and it is not read again (git's index works the same way).
@@ -61,6 +62,7 @@ struct FileTable {
     init(root: String, previous: [String: FileEntry]) {
         self.root = root
         self.previous = previous
+        current.reserveCapacity(previous.count)
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         started = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
@@ -81,48 +83,72 @@ struct FileTable {
         if let entry = current.removeValue(forKey: relative) { previous[relative] = entry }
     }
 
-    /// The files that `records` read or wrote, with every file seen below a folder they read
-    /// whole: what a saved state must keep entries for.
-    func paths(of records: some Sequence<BuildState.Record>) -> Set<String> {
-        var paths: Set<String> = []
-        for record in records {
-            paths.insert(record.output)
-            for input in record.inputs {
-                paths.insert(input.path)
-                if input.path.hasSuffix(Self.everything) {
-                    let prefix = String(input.path.dropLast(Self.everything.count)) + "/"
-                    for path in current.keys where path.hasPrefix(prefix) { paths.insert(path) }
-                    for path in previous.keys where path.hasPrefix(prefix) { paths.insert(path) }
-                }
-            }
-        }
-        return paths
-    }
-
-    /// The entries to keep for `paths`: this build's where it looked, else the previous ones.
-    func entries(for paths: Set<String>) -> [String: FileEntry] {
+    /// The entries a saved state must keep for `records`: of every file they read or wrote, and
+    /// of every file seen below a folder they read whole; this build's where it looked, else the
+    /// previous ones.
+    func entries(for records: some Sequence<BuildState.Record>) -> [String: FileEntry] {
         var kept: [String: FileEntry] = [:]
-        kept.reserveCapacity(paths.count)
-        for path in paths {
-            if let entry = current[path] ?? previous[path] { kept[path] = entry }
+        kept.reserveCapacity(current.count)
+        var folders: Set<String> = []
+        func keep(_ path: String) {
+            guard kept[path] == nil, let entry = current[path] ?? previous[path] else { return }
+            kept[path] = entry
+        }
+        for record in records {
+            keep(record.output)
+            for input in record.inputs {
+                keep(input.path)
+                guard input.path.hasSuffix(Self.everything), folders.insert(input.path).inserted else { continue }
+                let prefix = String(input.path.dropLast(Self.everything.count)) + "/"
+                for path in current.keys where path.hasPrefix(prefix) { keep(path) }
+                for path in previous.keys where path.hasPrefix(prefix) { keep(path) }
+            }
         }
         return kept
     }
 
+    /// Looks at every file the previous build knew, on all render slots at once: `regen build`
+    /// looks at nearly all of them anyway, and one `stat` after another was a fifth of a build
+    /// that had little to do.
+    mutating func lookAtPreviousFiles() {
+        let paths = previous.keys.filter { !$0.hasSuffix(Self.everything) }
+        let table = self
+        let chunkSize = 256
+        let chunks = (paths.count + chunkSize - 1) / chunkSize
+        let seen = Mutex<[[(entry: FileEntry, hashed: Bool)]]>(Array(repeating: [], count: chunks))
+        Executor.shared.forEach(chunks) { chunk in
+            let entries = paths[chunk * chunkSize..<min(paths.count, (chunk + 1) * chunkSize)].map { table.look(at: $0) }
+            seen.withLock { $0[chunk] = entries }
+        }
+        for (chunk, entries) in seen.withLock({ $0 }).enumerated() {
+            for (offset, seen) in entries.enumerated() {
+                current[paths[chunk * chunkSize + offset]] = seen.entry
+                if seen.hashed { hashed += 1 }
+            }
+        }
+    }
+
     private mutating func observe(_ relative: String) -> FileEntry {
+        let seen = look(at: relative)
+        if seen.hashed { hashed += 1 }
+        return seen.entry
+    }
+
+    /// The file as it is now: the previous entry when its stamp did not change, else read and
+    /// hashed.
+    private func look(at relative: String) -> (entry: FileEntry, hashed: Bool) {
         let path = root + "/" + relative
         var status = stat()
         guard stat(path, &status) == 0 else {
-            return FileEntry(stamp: nil, digest: errno == ENOENT || errno == ENOTDIR ? .absent : .unreadable, racy: false)
+            return (FileEntry(stamp: nil, digest: errno == ENOENT || errno == ENOTDIR ? .absent : .unreadable, racy: false), false)
         }
         guard status.st_mode & S_IFMT == S_IFREG else {
             // A folder or a device where a file is expected: the readers refuse it as well.
-            return FileEntry(stamp: nil, digest: .unreadable, racy: false)
+            return (FileEntry(stamp: nil, digest: .unreadable, racy: false), false)
         }
         let stamp = FileStamp(status)
-        if let old = previous[relative], !old.racy, old.stamp == stamp { return old }
-        hashed += 1
-        return Self.hash(path, started: started)
+        if let old = previous[relative], !old.racy, old.stamp == stamp { return (old, false) }
+        return (Self.hash(path, started: started), true)
     }
 
     /// Reads and hashes one file; the stamp comes from the open descriptor, taken before reading.

@@ -1,5 +1,6 @@
 import Foundation
 import Jinja
+import Synchronization
 
 /// One `regen build`'s use of the state folder: which items are out of date, what the items it
 /// rebuilds read (with their digests, taken before rendering), and the state it leaves for the
@@ -25,20 +26,16 @@ struct IncrementalBuild {
     private var prepared: [String: BuildState.Record] = [:]
 
     init(project: Project) {
-        self.project = project
-        stateFolder = project.path(project.settings.state)
-        let (state, warning) = BuildState.load(stateFolder: stateFolder)
-        previous = state
-        self.warning = warning
-        files = FileTable(root: project.root, previous: state.files)
+        let (state, warning) = BuildState.load(stateFolder: project.path(project.settings.state))
+        self.init(project: project, state: state, warning: warning)
     }
 
-    /// With a state already in memory (the daemon's), not read from the state folder.
-    init(project: Project, state: BuildState) {
+    /// With a state already read (the daemon's, in memory), with the warning of reading it.
+    init(project: Project, state: BuildState, warning: String? = nil) {
         self.project = project
         stateFolder = project.path(project.settings.state)
         previous = state
-        warning = nil
+        self.warning = warning
         files = FileTable(root: project.root, previous: state.files)
     }
 
@@ -79,21 +76,39 @@ struct IncrementalBuild {
         guard FileManager.default.fileExists(atPath: root + "/" + settings.configs, isDirectory: &isFolder), isFolder.boolValue else {
             return try whole()
         }
-        var build = IncrementalBuild(project: Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: [], problems: []))
+        let project = Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: [], problems: [])
+        // The configs folder's listing and the state file are independent: both are read at once.
+        Executor.shared.configure(settings)
+        let listing = Mutex<[String]>([])
+        let loaded = Mutex<(state: BuildState, warning: String?)>((BuildState(), nil))
+        Executor.shared.forEach(2) { part in
+            if part == 0 {
+                let files = Project.configFiles(in: settings.configs, root: root)
+                listing.withLock { $0 = files }
+            } else {
+                let state = BuildState.load(stateFolder: project.path(settings.state))
+                loaded.withLock { $0 = state }
+            }
+        }
+        let (state, warning) = loaded.withLock { $0 }
+        var build = IncrementalBuild(project: project, state: state, warning: warning)
         guard !build.previous.records.isEmpty else { return try whole() }
+        build.files.lookAtPreviousFiles()
         var byFile: [String: [BuildState.Record]] = [:]
         for record in build.previous.records.values { byFile[record.configFile, default: []].append(record) }
         var skipped = 0
         var knownIDs: Set<String> = []
-        var knownOutputs: Set<String> = []
+        // The records of configs that were not read; their outputs are only needed to check the
+        // configs that were read against them.
+        var upToDate: [[BuildState.Record]] = []
         var configs: [ContentConfig] = []
         var problems: [Diagnostic] = []
-        for file in Project.configFiles(in: settings.configs, root: root) {
+        for file in listing.withLock({ $0 }) {
             if let records = byFile[file], records.count == records[0].targetCount,
-               Set(records.map(\.configID)).count == 1, records.allSatisfy({ build.isUpToDate($0) }) {
+               records.allSatisfy({ $0.configID == records[0].configID }), records.allSatisfy({ build.isUpToDate($0) }) {
                 skipped += records.count
                 knownIDs.insert(records[0].configID)
-                for record in records { knownOutputs.insert(record.output) }
+                upToDate.append(records)
                 continue
             }
             do {
@@ -103,7 +118,10 @@ struct IncrementalBuild {
             }
         }
         var ids = knownIDs
-        var outputs = knownOutputs
+        var outputs: Set<String> = []
+        if !configs.isEmpty {
+            for records in upToDate { for record in records { outputs.insert(record.output) } }
+        }
         for config in configs {
             guard ids.insert(config.id).inserted else { return try whole() }
             for target in config.targets {
@@ -189,8 +207,8 @@ struct IncrementalBuild {
             }
         }
         let live = liveIDs ?? Set(project.configs.map(\.id))
-        records = records.filter { live.contains($0.value.configID) }
-        return BuildState(records: records, files: files.entries(for: files.paths(of: records.values)))
+        for (key, record) in records where !live.contains(record.configID) { records[key] = nil }
+        return BuildState(records: records, files: files.entries(for: records.values))
     }
 
     /// Writes `state` unless it is what was read.
