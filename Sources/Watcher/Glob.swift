@@ -31,11 +31,13 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     /// Whether `path` (relative, `/`-separated) matches; `isFolder` says what the path names.
     public func matches(_ path: String, isFolder: Bool = false) -> Bool {
         if foldersOnly && !isFolder { return false }
-        let names = path.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.utf8) }
+        // Bytes split in place: no String or array per segment (a build matches every config).
+        let bytes = Array(path.utf8)
+        let names = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
         return Glob.match(segments[...], names[...])
     }
 
-    private static func match(_ pattern: ArraySlice<[UInt8]>, _ names: ArraySlice<[UInt8]>) -> Bool {
+    private static func match(_ pattern: ArraySlice<[UInt8]>, _ names: ArraySlice<ArraySlice<UInt8>>) -> Bool {
         guard let first = pattern.first else { return names.isEmpty }
         if first == anyFolders {
             let rest = pattern.dropFirst()
@@ -48,7 +50,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
                 index += 1
             }
         }
-        guard let name = names.first, matchSegment(first[...], name[...]) else { return false }
+        guard let name = names.first, matchSegment(first[...], name) else { return false }
         return match(pattern.dropFirst(), names.dropFirst())
     }
 

@@ -100,9 +100,12 @@ import Testing
         ("configs/report-[0-9].yaml", "configs/report-7.yaml", true),
         ("configs/report-[!0-9].yaml", "configs/report-7.yaml", false),
         ("configs/?.json", "configs/ab.json", false),
+        // As in .gitignore, a pattern without `/` names a file at any depth.
+        ("draft-*.json", "configs/a/draft-1.json", true),
+        ("draft-*.json", "configs/a/final.json", false),
     ])
     func globPatterns(pattern: String, path: String, expected: Bool) {
-        #expect(GlobPattern.matches(pattern, path) == expected)
+        #expect(ProjectSettings.PriorityRule(match: pattern, tier: .high).glob.matches(path) == expected)
     }
 
     @Test func theTierComesFromTheConfigThenTheRulesThenMedium() throws {

@@ -1,5 +1,6 @@
 import Documents
 import Jinja
+import Watcher
 
 /// `watch.yaml`: every key of DESIGN.md, each with its default when absent.
 struct ProjectSettings: Sendable {
@@ -30,8 +31,17 @@ struct ProjectSettings: Sendable {
     }
 
     struct PriorityRule: Sendable {
-        var match: String
-        var tier: Priority
+        /// A glob over config files, read as `watch.ignore` patterns are (`Glob`).
+        let match: String
+        let tier: Priority
+        /// `match`, parsed once: every config of a run is matched against every rule.
+        let glob: Glob
+
+        init(match: String, tier: Priority) {
+            self.match = match
+            self.tier = tier
+            glob = Glob(match)
+        }
     }
 
     struct CommandGenerator: Sendable {
