@@ -46,8 +46,13 @@ enum Builder {
 
     /// The items for `ids` (every config when empty), and one failure for each unknown id.
     static func items(_ project: Project, ids: [String]) -> (items: [BuildItem], missing: [ItemResult]) {
-        let wanted = ids.isEmpty ? project.configs : []
-        var items = wanted.flatMap { config in config.targets.map { BuildItem(config: config, target: $0) } }
+        var items: [BuildItem] = []
+        if ids.isEmpty {
+            items.reserveCapacity(project.configs.count)
+            for config in project.configs {
+                for target in config.targets { items.append(BuildItem(config: config, target: target)) }
+            }
+        }
         var missing: [ItemResult] = []
         for id in ids {
             guard let config = project.config(id: id) else {

@@ -30,10 +30,6 @@ struct Project: Sendable {
         guard FileManager.default.fileExists(atPath: configsFolder, isDirectory: &isFolder), isFolder.boolValue else {
             throw Diagnostic(file: settings.configs, "no configs folder in \(root) (run regen in the project's folder or pass --project DIR)")
         }
-        var configs: [ContentConfig] = []
-        var problems: [Diagnostic] = []
-        var byID: [String: ContentConfig] = [:]
-        var byOutput: [String: String] = [:]
         // Reading and decoding thousands of configs is a real share of a build: on the executor's
         // render slots, in parallel; checked against each other below, in file order.
         let files = configFiles(in: settings.configs, root: root)
@@ -43,6 +39,14 @@ struct Project: Sendable {
             let result = Result { () throws(Diagnostic) in try loadConfig(files[index], root: root, resolvedRoot: resolvedRoot) }
             loaded.withLock { $0[index] = result }
         }
+        // The checks run on one thread while the others wait: names only, no copies of configs.
+        var configs: [ContentConfig] = []
+        configs.reserveCapacity(files.count)
+        var problems: [Diagnostic] = []
+        var fileOfID: [String: String] = [:]
+        fileOfID.reserveCapacity(files.count)
+        var idOfOutput: [String: String] = [:]
+        idOfOutput.reserveCapacity(files.count)
         for result in loaded.withLock({ $0 }) {
             let config: ContentConfig
             switch result {
@@ -54,22 +58,24 @@ struct Project: Sendable {
             case nil:
                 continue
             }
-            if let first = byID[config.id] {
-                problems.append(config.source.error(at: config.idMark, "Duplicate config id '\(config.id)': \(first.file) and \(config.file)"))
+            if let first = fileOfID[config.id] {
+                problems.append(config.source.error(at: config.idMark, "Duplicate config id '\(config.id)': \(first) and \(config.file)"))
                 continue
             }
-            if let clash = config.targets.first(where: { byOutput[$0.output] != nil }) {
-                let other = byOutput[clash.output] ?? ""
+            if let clash = config.targets.first(where: { idOfOutput[$0.output] != nil }) {
+                let other = idOfOutput[clash.output] ?? ""
                 problems.append(config.source.error(at: clash.mark, "two configs write \(clash.output): \(other) and \(config.id)"))
                 continue
             }
-            var seen: Set<String> = []
-            if let clash = config.targets.first(where: { !seen.insert($0.output).inserted }) {
-                problems.append(config.source.error(at: clash.mark, "two outputs of '\(config.id)' land on \(clash.output)"))
-                continue
+            if config.targets.count > 1 {
+                var seen: Set<String> = []
+                if let clash = config.targets.first(where: { !seen.insert($0.output).inserted }) {
+                    problems.append(config.source.error(at: clash.mark, "two outputs of '\(config.id)' land on \(clash.output)"))
+                    continue
+                }
             }
-            byID[config.id] = config
-            for target in config.targets { byOutput[target.output] = config.id }
+            fileOfID[config.id] = config.file
+            for target in config.targets { idOfOutput[target.output] = config.id }
             configs.append(config)
         }
         return Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: configs, problems: problems)
