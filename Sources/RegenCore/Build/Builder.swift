@@ -4,12 +4,27 @@ import Foundation
 
 /// One output to produce: a config, and which of its targets.
 struct BuildItem: Sendable {
-    var config: ContentConfig
+    /// Behind one reference: an item is copied into its job, its place in the schedule and its
+    /// result, and a config holds a dozen references of its own.
+    private let shared: SharedConfig
+    var config: ContentConfig { shared.config }
     var target: ContentConfig.Target
     /// Context merged over everything else (a batch operation's `context`).
-    var extra: Document? = nil
+    var extra: Document?
     /// The output path was chosen by a batch request (`output_dir`, `output_path`), not the config.
-    var customOutput = false
+    var customOutput: Bool
+
+    init(config: ContentConfig, target: ContentConfig.Target, extra: Document? = nil, customOutput: Bool = false) {
+        shared = SharedConfig(config)
+        self.target = target
+        self.extra = extra
+        self.customOutput = customOutput
+    }
+
+    private final class SharedConfig: Sendable {
+        let config: ContentConfig
+        init(_ config: ContentConfig) { self.config = config }
+    }
 
     /// `monthly-report` or `monthly-report (variant 2)`.
     var name: String {
