@@ -31,53 +31,15 @@ struct Project: Sendable {
             throw Diagnostic(file: settings.configs, "no configs folder in \(root) (run regen in the project's folder or pass --project DIR)")
         }
         // Reading and decoding thousands of configs is a real share of a build: on the executor's
-        // render slots, in parallel; checked against each other below, in file order.
+        // render slots, in parallel, each checked against the ones before it as they arrive.
         let files = configFiles(in: settings.configs, root: root)
-        let loaded = Mutex<[Result<ContentConfig, Diagnostic>?]>(Array(repeating: nil, count: files.count))
+        let admission = ConfigAdmission(count: files.count)
         Executor.shared.configure(settings)
         Executor.shared.forEach(files.count) { index in
-            let result = Result { () throws(Diagnostic) in try loadConfig(files[index], root: root, resolvedRoot: resolvedRoot) }
-            loaded.withLock { $0[index] = result }
+            admission.deliver(Result { () throws(Diagnostic) in try loadConfig(files[index], root: root, resolvedRoot: resolvedRoot) },
+                              at: index)
         }
-        // The checks run on one thread while the others wait: names only, no copies of configs.
-        var configs: [ContentConfig] = []
-        configs.reserveCapacity(files.count)
-        var problems: [Diagnostic] = []
-        var fileOfID: [String: String] = [:]
-        fileOfID.reserveCapacity(files.count)
-        var idOfOutput: [String: String] = [:]
-        idOfOutput.reserveCapacity(files.count)
-        for result in loaded.withLock({ $0 }) {
-            let config: ContentConfig
-            switch result {
-            case .success(let value)?:
-                config = value
-            case .failure(let error)?:
-                problems.append(error)
-                continue
-            case nil:
-                continue
-            }
-            if let first = fileOfID[config.id] {
-                problems.append(config.source.error(at: config.idMark, "Duplicate config id '\(config.id)': \(first) and \(config.file)"))
-                continue
-            }
-            if let clash = config.targets.first(where: { idOfOutput[$0.output] != nil }) {
-                let other = idOfOutput[clash.output] ?? ""
-                problems.append(config.source.error(at: clash.mark, "two configs write \(clash.output): \(other) and \(config.id)"))
-                continue
-            }
-            if config.targets.count > 1 {
-                var seen: Set<String> = []
-                if let clash = config.targets.first(where: { !seen.insert($0.output).inserted }) {
-                    problems.append(config.source.error(at: clash.mark, "two outputs of '\(config.id)' land on \(clash.output)"))
-                    continue
-                }
-            }
-            fileOfID[config.id] = config.file
-            for target in config.targets { idOfOutput[target.output] = config.id }
-            configs.append(config)
-        }
+        let (configs, problems) = admission.admitted
         return Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: configs, problems: problems)
     }
 
