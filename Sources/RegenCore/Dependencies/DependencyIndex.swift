@@ -105,9 +105,8 @@ struct DependencyIndex: Sendable {
 
     func isConfigFile(_ relative: String) -> Bool {
         guard relative.hasPrefix(configFolder + "/") else { return false }
-        let name = (relative as NSString).lastPathComponent
-        return !name.hasPrefix(".") && !name.hasSuffix("~")
-            && Project.configExtensions.contains((name as NSString).pathExtension.lowercased())
+        let name = relative.lastIndex(of: "/").map { String(relative[relative.index(after: $0)...]) } ?? relative
+        return Project.isConfigFileName(name)
     }
 
     // MARK: Linking configs

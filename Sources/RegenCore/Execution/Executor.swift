@@ -15,7 +15,8 @@ enum SlotClass: Int, Sendable, CaseIterable {
 ///
 /// - Each class has at most `limit` jobs running, each on a `Thread` of its own with a 16 MB stack
 ///   (deep templates recurse deeply; jobs block on files and processes, so never on the Swift
-///   concurrency pool). Threads are made on demand and end after 10 s without work.
+///   concurrency pool). Threads are made on demand (or ahead of it: `prestart`) and end after
+///   10 s without work.
 /// - Tiers are barriers: a job starts only when no job of a higher tier is queued or running, in
 ///   any class. So every high-tier output is written before any medium or low item starts.
 ///   Within a tier, jobs start first come, first served.
@@ -131,6 +132,24 @@ final class Executor: Sendable {
 
     func slots(_ slot: SlotClass) -> Int { state.withLock { $0.limits[slot.rawValue] } }
 
+    /// Starts every thread `slot` may have, parked, ahead of the first jobs: a thread takes a
+    /// millisecond or more to start, and the first parallel step (loading the configs) would
+    /// otherwise run on the calling thread alone meanwhile.
+    func prestart(_ slot: SlotClass) {
+        let actions = state.withLock { state -> [Action] in
+            var actions: [Action] = []
+            while state.threads[slot.rawValue] < state.limits[slot.rawValue] {
+                let worker = Worker(id: state.nextWorkerID, slot: slot, wake: DispatchSemaphore(value: 0))
+                state.nextWorkerID += 1
+                state.threads[slot.rawValue] += 1
+                state.idle[slot.rawValue].append(worker)
+                actions.append(.start(id: worker.id, slot: slot, wake: worker.wake))
+            }
+            return actions
+        }
+        perform(actions)
+    }
+
     /// A fresh group number for `submit` and `withdraw`.
     func makeGroup() -> Int {
         state.withLock { state in
@@ -234,7 +253,8 @@ final class Executor: Sendable {
     /// A slot's thread: runs its job, takes the next startable one of its class itself (no
     /// hand-over when work is waiting), and parks when there is none.
     private func work(_ worker: Worker) {
-        var job = state.withLock { $0.assigned.removeValue(forKey: worker.id) }
+        // A prestarted thread has no job yet: it waits in `idle` like a parked one.
+        var job = state.withLock { $0.assigned.removeValue(forKey: worker.id) } ?? park(worker)
         while let current = job {
             current.run()
             let (next, parked, actions) = state.withLock { state -> (Job?, Bool, [Action]) in

@@ -25,6 +25,8 @@ struct Project: Sendable {
             throw Diagnostic(file: root, "the project folder does not exist")
         }
         let settings = try loadSettings(root: root)
+        Executor.shared.configure(settings)
+        Executor.shared.prestart(.render)
         let configsFolder = root + "/" + settings.configs
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: configsFolder, isDirectory: &isFolder), isFolder.boolValue else {
@@ -34,7 +36,6 @@ struct Project: Sendable {
         // render slots, in parallel, each checked against the ones before it as they arrive.
         let files = configFiles(in: settings.configs, root: root)
         let admission = ConfigAdmission(count: files.count)
-        Executor.shared.configure(settings)
         Executor.shared.forEach(files.count) { index in
             admission.deliver(Result { () throws(Diagnostic) in try loadConfig(files[index], root: root, resolvedRoot: resolvedRoot) },
                               at: index)
@@ -72,7 +73,7 @@ struct Project: Sendable {
         defer { closedir(directory) }
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            guard !name.hasPrefix("."), !name.hasSuffix("~") else { continue }
+            guard !isHiddenOrLeftover(name) else { continue }
             var isFolder = entry.pointee.d_type == DT_DIR
             if entry.pointee.d_type == DT_UNKNOWN {
                 var status = stat()
@@ -80,11 +81,26 @@ struct Project: Sendable {
             }
             if isFolder {
                 collectConfigFiles(path + "/" + name, relative: relative + "/" + name, into: &files)
-            } else if let dot = name.lastIndex(of: "."), dot != name.startIndex,
-                      configExtensions.contains(name[name.index(after: dot)...].lowercased()) {
+            } else if isConfigFileName(name) {
                 files.append(relative + "/" + name)
             }
         }
+    }
+
+    /// Hidden files and folders, and editor leftovers (`x.json~`): never configs. (Bytes, not
+    /// Characters: these run for every file of the configs folder on every build.)
+    static func isHiddenOrLeftover(_ name: String) -> Bool {
+        name.utf8.first == UInt8(ascii: ".") || name.utf8.last == UInt8(ascii: "~")
+    }
+
+    /// A config file's name: not hidden nor a leftover, and `*.json`, `*.yaml` or `*.yml` in any
+    /// case.
+    static func isConfigFileName(_ name: String) -> Bool {
+        let bytes = name.utf8
+        guard !isHiddenOrLeftover(name), let dot = bytes.lastIndex(of: UInt8(ascii: ".")) else { return false }
+        let suffix = bytes[bytes.index(after: dot)...]
+        // Setting bit 0x20 lowercases ASCII letters and turns no other byte into a letter.
+        return configExtensions.contains { $0.utf8.elementsEqual(suffix.lazy.map { $0 | 0x20 }) }
     }
 
     static func loadConfig(_ file: String, root: String, resolvedRoot: String) throws(Diagnostic) -> ContentConfig {
