@@ -20,6 +20,9 @@ final class RunReporter: RunObserver {
         var lastDraw: UInt64 = 0
         var drawn = false
         var closed = false
+        /// JSON Lines not yet written, and when they last were.
+        var pending = ""
+        var lastFlush: UInt64 = 0
     }
 
     let style: Style
@@ -35,6 +38,9 @@ final class RunReporter: RunObserver {
 
     /// The bar is redrawn at most this often (every item of a 2,000-config build would be wasted).
     static let redrawNanoseconds: UInt64 = 100_000_000
+    /// JSON Lines are written at most this long after they happen, in one write: a write per
+    /// event, under the lock that keeps lines whole, held the render slots back.
+    static let flushNanoseconds: UInt64 = 50_000_000
 
     init(total: Int, style: Style, output: @escaping @Sendable (String) -> Void = { var s = StandardStream.output; s.write($0) },
          errors: @escaping @Sendable (String) -> Void = { var s = StandardStream.error; s.write($0) }) {
@@ -43,14 +49,19 @@ final class RunReporter: RunObserver {
         self.output = output
         self.errors = errors
         start = DispatchTime.now().uptimeNanoseconds
-        if case .bar = style {
-            let timer = DispatchSource.makeTimerSource(queue: .global())
-            timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
-            ticker = timer
-        } else {
+        switch style {
+        case .silent:
             ticker = nil
+        case .bar:
+            ticker = DispatchSource.makeTimerSource(queue: .global())
+            ticker?.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
+            ticker?.setEventHandler { @Sendable [weak self] in self?.draw(force: true) }
+        case .jsonLines:
+            let period = Int(Self.flushNanoseconds / 1_000_000)
+            ticker = DispatchSource.makeTimerSource(queue: .global())
+            ticker?.schedule(deadline: .now() + .milliseconds(period), repeating: .milliseconds(period))
+            ticker?.setEventHandler { @Sendable [weak self] in self?.flush(force: true) }
         }
-        ticker?.setEventHandler { @Sendable [weak self] in self?.draw(force: true) }
         ticker?.resume()
     }
 
@@ -112,7 +123,9 @@ final class RunReporter: RunObserver {
         switch style {
         case .silent: return
         case .bar: if wasDrawn { errors("\r\u{1B}[K") }
-        case .jsonLines: output(report.summaryEvent.jsonText + "\n")
+        case .jsonLines:
+            flush(force: true)
+            output(report.summaryEvent.jsonText + "\n")
         }
     }
 
@@ -137,10 +150,26 @@ final class RunReporter: RunObserver {
         if let line { errors(line) }
     }
 
-    /// Lines are written whole, one event at a time, so that they never interleave.
+    /// Lines are written whole and in order, so that they never interleave: the first at once,
+    /// then together every `flushNanoseconds`.
     private func emit(_ event: String, _ fields: [(String, Document)]) {
         let line = Document.record([("event", .text(event))] + fields).jsonText + "\n"
-        state.withLock { _ in output(line) }
+        state.withLock { state in
+            state.pending += line
+            write(&state, force: false)
+        }
+    }
+
+    private func flush(force: Bool) {
+        state.withLock { write(&$0, force: force) }
+    }
+
+    private func write(_ state: inout State, force: Bool) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard !state.pending.isEmpty, force || now - state.lastFlush >= Self.flushNanoseconds else { return }
+        output(state.pending)
+        state.pending = ""
+        state.lastFlush = now
     }
 
     static func itemFields(_ item: BuildItem) -> [(String, Document)] {
