@@ -13,6 +13,9 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     private static let anyFolders = Array("**".utf8)
     let segments: [[UInt8]]
     let foldersOnly: Bool
+    /// The leading segments without wildcards, with a `/` after each: a path that does not start
+    /// with them cannot match, and most paths fail there, without being split.
+    let literalPrefix: [UInt8]
 
     public init(_ pattern: String) {
         self.pattern = pattern
@@ -24,13 +27,22 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         var parts = text.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.utf8) }
         if !anchored { parts.insert(Glob.anyFolders, at: 0) }
         segments = parts
+        var prefix: [UInt8] = []
+        // Not the last segment: nothing follows it in a matching path.
+        for part in parts.dropLast() {
+            guard !part.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }) else { break }
+            prefix += part + [UInt8(ascii: "/")]
+        }
+        literalPrefix = prefix
     }
 
     public var description: String { pattern }
 
-    /// Whether `path` (relative, `/`-separated) matches; `isFolder` says what the path names.
+    /// Whether `path` (relative, `/`-separated, without empty segments) matches; `isFolder` says
+    /// what the path names.
     public func matches(_ path: String, isFolder: Bool = false) -> Bool {
         if foldersOnly && !isFolder { return false }
+        guard path.utf8.starts(with: literalPrefix) else { return false }
         // Bytes split in place: no String or array per segment (a build matches every config).
         let bytes = Array(path.utf8)
         let names = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
