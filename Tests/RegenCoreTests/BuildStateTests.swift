@@ -43,6 +43,22 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/.regen") == ["build-state"])
     }
 
+    @Test func savingKeepsOnlyTheFilesThatRecordsNameOrReadBelowAFolder() throws {
+        let folder = try TemporaryFolder()
+        var state = Self.sample()
+        let entry = FileEntry(stamp: nil, digest: Digest(4), racy: false)
+        state.files["templates/forgotten.jinja"] = entry
+        state.files["templates/dynamic/a.jinja"] = entry
+        state.files["output/a.md"] = entry
+        state.records["b#-"] = BuildState.Record(configID: "b", configFile: "configs/b.json", targetCount: 1, settings: Digest(1),
+                                                 output: "output/b.md", outputDigest: Digest(2),
+                                                 inputs: [BuildState.Input(path: "templates/dynamic/**", digest: Digest(5))])
+        try state.save(stateFolder: folder.path + "/.regen")
+        let (read, _) = BuildState.load(stateFolder: folder.path + "/.regen")
+        #expect(read.records == state.records)
+        #expect(Set(read.files.keys) == ["templates/a.jinja", "data/gone.json", "templates/dynamic/a.jinja", "output/a.md"])
+    }
+
     @Test func noStateFolderIsAnEmptyStateWithoutAWarning() throws {
         let folder = try TemporaryFolder()
         let (state, warning) = BuildState.load(stateFolder: folder.path + "/.regen")

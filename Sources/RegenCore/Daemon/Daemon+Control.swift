@@ -191,8 +191,8 @@ extension Daemon {
         }
     }
 
-    /// The records, and the file entries they need, as `regen build` reads them.
+    /// The records and the file entries, as `regen build` reads them.
     func currentState() -> BuildState {
-        BuildState(records: records, files: table.entries(for: records.values))
+        BuildState(records: records, files: table.entries)
     }
 }

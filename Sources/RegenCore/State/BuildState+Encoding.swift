@@ -7,45 +7,55 @@ extension BuildState {
     static let version: UInt32 = 1
     static let headerSize = 8 + 4 + 4 + 8 + 8
 
+    /// The file's bytes, with the entries of the files that the records read or wrote (and of
+    /// those below a folder they read whole): entries nothing names any more are dropped here.
     func encoded() -> [UInt8] {
         var strings = StringTable()
         strings.indices.reserveCapacity(files.count + records.count * 3)
-        var rows = ByteWriter()
-        rows.bytes.reserveCapacity(files.count * 50 + records.count * 120)
-        rows.u32(UInt32(files.count))
+        var fileRows = ByteWriter()
+        fileRows.bytes.reserveCapacity(files.count * 50)
+        var fileCount = 0
+        /// By string index: whether that path's entry was looked for already.
+        var looked: [Bool] = []
+        var folders: Set<String> = []
+        func path(_ path: String) -> UInt32 {
+            let index = strings.index(path)
+            if looked.count <= Int(index) { looked += repeatElement(false, count: Int(index) + 1 - looked.count) }
+            if !looked[Int(index)] {
+                looked[Int(index)] = true
+                if let entry = files[path] {
+                    fileRows.entry(index, entry)
+                    fileCount += 1
+                }
+            }
+            return index
+        }
+        var recordRows = ByteWriter()
+        recordRows.bytes.reserveCapacity(records.count * 120)
         // Dictionary order: the file is read back into dictionaries, and sorting costs more than the
         // rest of the encoding.
-        for (path, entry) in files {
-            rows.u32(strings.index(path))
-            rows.u8((entry.stamp == nil ? 0 : 1) | (entry.racy ? 2 : 0))
-            if let stamp = entry.stamp {
-                rows.u64(UInt64(bitPattern: stamp.size))
-                rows.u64(UInt64(bitPattern: stamp.modified))
-                rows.u64(UInt64(bitPattern: stamp.changed))
-                rows.u64(stamp.inode)
-                rows.u64(stamp.device)
-            }
-            rows.u64(entry.digest.value)
-        }
-        rows.u32(UInt32(records.count))
         for (key, record) in records {
-            rows.u32(strings.index(key))
-            rows.u32(strings.index(record.configID))
-            rows.u32(strings.index(record.configFile))
-            rows.u32(UInt32(record.targetCount))
-            rows.u64(record.settings.value)
-            rows.u32(strings.index(record.output))
-            rows.u64(record.outputDigest.value)
-            rows.u32(UInt32(record.inputs.count))
+            recordRows.u32(strings.index(key))
+            recordRows.u32(strings.index(record.configID))
+            recordRows.u32(path(record.configFile))
+            recordRows.u32(UInt32(record.targetCount))
+            recordRows.u64(record.settings.value)
+            recordRows.u32(path(record.output))
+            recordRows.u64(record.outputDigest.value)
+            recordRows.u32(UInt32(record.inputs.count))
             for input in record.inputs {
-                rows.u32(strings.index(input.path))
-                rows.u64(input.digest.value)
+                recordRows.u32(path(input.path))
+                recordRows.u64(input.digest.value)
+                guard input.path.hasSuffix(FileTable.everything), folders.insert(input.path).inserted else { continue }
+                let prefix = String(input.path.dropLast(FileTable.everything.count)) + "/"
+                for other in files.keys where other.hasPrefix(prefix) { _ = path(other) }
             }
         }
 
         // One buffer for the whole file: the header's length and digest are filled in last.
         var file = ByteWriter()
-        file.bytes.reserveCapacity(Self.headerSize + strings.utf8Count + 4 * strings.list.count + 4 + rows.bytes.count)
+        file.bytes.reserveCapacity(Self.headerSize + strings.utf8Count + 4 * strings.list.count + 8
+                                   + fileRows.bytes.count + recordRows.bytes.count)
         file.bytes += Self.magic
         file.u32(Self.version)
         file.u32(0)
@@ -56,7 +66,10 @@ extension BuildState {
             file.u32(UInt32(string.utf8.count))
             file.bytes.append(contentsOf: string.utf8)
         }
-        file.bytes += rows.bytes
+        file.u32(UInt32(fileCount))
+        file.bytes += fileRows.bytes
+        file.u32(UInt32(records.count))
+        file.bytes += recordRows.bytes
         let digest = file.bytes.withUnsafeBytes { Digest(bytes: UnsafeRawBufferPointer(rebasing: $0[Self.headerSize...])) }
         file.patch(UInt64(file.bytes.count - Self.headerSize), at: 16)
         file.patch(digest.value, at: 24)
@@ -159,6 +172,20 @@ private struct ByteWriter {
             bytes.append(UInt8(truncatingIfNeeded: rest))
             rest >>= 8
         }
+    }
+
+    /// One file's row: its path (a string index), flags, stamp and digest.
+    mutating func entry(_ path: UInt32, _ entry: FileEntry) {
+        u32(path)
+        u8((entry.stamp == nil ? 0 : 1) | (entry.racy ? 2 : 0))
+        if let stamp = entry.stamp {
+            u64(UInt64(bitPattern: stamp.size))
+            u64(UInt64(bitPattern: stamp.modified))
+            u64(UInt64(bitPattern: stamp.changed))
+            u64(stamp.inode)
+            u64(stamp.device)
+        }
+        u64(entry.digest.value)
     }
 
     /// Overwrites the 8 bytes at `offset`.

@@ -31,7 +31,8 @@ struct BuildState: Sendable, Equatable {
 
     /// By item key (`BuildItem.stateKey`).
     var records: [String: Record] = [:]
-    /// By path relative to the project root.
+    /// By path relative to the project root. Saving keeps only the files that the records read
+    /// or wrote, and those below a folder they read whole.
     var files: [String: FileEntry] = [:]
 
     /// Why a state file could not be used; the build then starts from nothing.

@@ -83,28 +83,12 @@ struct FileTable {
         if let entry = current.removeValue(forKey: relative) { previous[relative] = entry }
     }
 
-    /// The entries a saved state must keep for `records`: of every file they read or wrote, and
-    /// of every file seen below a folder they read whole; this build's where it looked, else the
-    /// previous ones.
-    func entries(for records: some Sequence<BuildState.Record>) -> [String: FileEntry] {
-        var kept: [String: FileEntry] = [:]
-        kept.reserveCapacity(current.count)
-        var folders: Set<String> = []
-        func keep(_ path: String) {
-            guard kept[path] == nil, let entry = current[path] ?? previous[path] else { return }
-            kept[path] = entry
-        }
-        for record in records {
-            keep(record.output)
-            for input in record.inputs {
-                keep(input.path)
-                guard input.path.hasSuffix(Self.everything), folders.insert(input.path).inserted else { continue }
-                let prefix = String(input.path.dropLast(Self.everything.count)) + "/"
-                for path in current.keys where path.hasPrefix(prefix) { keep(path) }
-                for path in previous.keys where path.hasPrefix(prefix) { keep(path) }
-            }
-        }
-        return kept
+    /// Every file the table knows: this build's entry where it looked, else the previous one.
+    /// (A saved state keeps those its records name: `BuildState.encoded`.)
+    var entries: [String: FileEntry] {
+        var all = previous
+        for (path, entry) in current { all[path] = entry }
+        return all
     }
 
     /// Looks at every file the previous build knew, on all render slots at once: `regen build`

@@ -208,7 +208,7 @@ struct IncrementalBuild {
         }
         let live = liveIDs ?? Set(project.configs.map(\.id))
         for (key, record) in records where !live.contains(record.configID) { records[key] = nil }
-        return BuildState(records: records, files: files.entries(for: records.values))
+        return BuildState(records: records, files: files.entries)
     }
 
     /// Writes `state` unless it is what was read.
