@@ -2,6 +2,7 @@ import Dispatch
 import Documents
 import Foundation
 import Synchronization
+import Watcher
 
 /// The daemon's control socket: a Unix domain stream socket in the state folder
 /// (`.regen/daemon.sock`). Each connection carries one request line and gets one response line,
@@ -141,13 +142,19 @@ final class ControlServer: Sendable {
     }
 
     /// Starts the accept thread. `handle` runs on each connection's thread and may block.
-    func start(_ handle: @escaping @Sendable (Document) -> Document) {
-        let thread = Thread { [self] in
-            acceptLoop(handle)
+    /// When the thread cannot start, the socket is closed and removed (as `stop()` would).
+    func start(_ handle: @escaping @Sendable (Document) -> Document) throws(SystemError) {
+        do {
+            try startDetachedThread(name: "regen-control") { [self] in
+                acceptLoop(handle)
+                finished.signal()
+            }
+        } catch {
+            stopped.store(true, ordering: .relaxed)
+            closeAll()
             finished.signal()
+            throw error
         }
-        thread.name = "regen-control"
-        thread.start()
     }
 
     /// Stops accepting, closes the socket and removes its file. Connections already accepted get
@@ -159,13 +166,15 @@ final class ControlServer: Sendable {
         finished.wait()
     }
 
+    private func closeAll() {
+        close(listener)
+        unlink(path)
+        close(wakeRead)
+        close(wakeWrite)
+    }
+
     private func acceptLoop(_ handle: @escaping @Sendable (Document) -> Document) {
-        defer {
-            close(listener)
-            unlink(path)
-            close(wakeRead)
-            close(wakeWrite)
-        }
+        defer { closeAll() }
         var descriptors = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
                            pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
         while !stopped.load(ordering: .relaxed) {
@@ -182,9 +191,12 @@ final class ControlServer: Sendable {
                 if errno == EMFILE || errno == ENFILE { usleep(10_000); continue }
                 return
             }
-            let thread = Thread { Self.serve(connection, handle) }
-            thread.name = "regen-control-connection"
-            thread.start()
+            do {
+                try startDetachedThread(name: "regen-control-connection") { Self.serve(connection, handle) }
+            } catch {
+                // The client sees the connection close without an answer.
+                close(connection)
+            }
         }
     }
 

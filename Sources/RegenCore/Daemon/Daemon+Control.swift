@@ -170,13 +170,15 @@ extension Daemon {
         saving = true
         lastSave = DispatchTime.now().uptimeNanoseconds
         let events = self.events
-        let thread = Thread {
-            var failure: String?
-            do { try Daemon.save(state, stateFolder: folder, generation: generation) } catch { failure = "\(error)" }
-            events.yield(.stateSaved(error: failure))
+        do {
+            try startDetachedThread(name: "regen-save") {
+                var failure: String?
+                do { try Daemon.save(state, stateFolder: folder, generation: generation) } catch { failure = "\(error)" }
+                events.yield(.stateSaved(error: failure))
+            }
+        } catch {
+            events.yield(.stateSaved(error: "\(error)"))
         }
-        thread.name = "regen-save"
-        thread.start()
     }
 
     /// The last generation saved. Saves run one at a time, and one older than what is on disk is

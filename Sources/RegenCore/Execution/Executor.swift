@@ -1,6 +1,6 @@
 import Dispatch
-import Foundation
 import Synchronization
+import Watcher
 
 /// The pool of slots an item runs in. External programs are heavy (an AI call, a converter), so
 /// they get their own, smaller pool and never take the slots of renders.
@@ -13,7 +13,7 @@ enum SlotClass: Int, Sendable, CaseIterable {
 /// The one executor of a process, which every entry point (build, batch, retry, the daemon)
 /// submits to: bounded slots per `SlotClass`, a priority queue, and no barrier anywhere.
 ///
-/// - Each class has at most `limit` jobs running, each on a `Thread` of its own with a 16 MB stack
+/// - Each class has at most `limit` jobs running, each on a thread of its own with a 16 MB stack
 ///   (deep templates recurse deeply; jobs block on files and processes, so never on the Swift
 ///   concurrency pool). Threads are made on demand and end after 10 s without work.
 /// - Tiers are barriers: a job starts only when no job of a higher tier is queued or running, in
@@ -223,10 +223,14 @@ final class Executor: Sendable {
             case .wake(let semaphore):
                 semaphore.signal()
             case .start(let id, let slot, let wake):
-                let thread = Thread { [self] in self.work(Worker(id: id, slot: slot, wake: wake)) }
-                thread.stackSize = Self.threadStackSize
-                thread.name = "regen-\(slot)-\(id)"
-                thread.start()
+                let worker = Worker(id: id, slot: slot, wake: wake)
+                do {
+                    try startDetachedThread(name: "regen-\(slot)-\(id)", stackSize: Self.threadStackSize) { [self] in work(worker) }
+                } catch {
+                    // No thread to be had (the process is at its limit): the job runs here rather
+                    // than never, and the caller waits for it.
+                    work(worker)
+                }
             }
         }
     }
