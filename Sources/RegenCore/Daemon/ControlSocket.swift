@@ -1,6 +1,7 @@
 import Dispatch
 import Documents
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 import Watcher
 
@@ -19,9 +20,9 @@ enum ControlSocket {
         var folderDescriptor: Int32 = -1
         var usable = path
         if path.utf8.count >= 100 {
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = ProjectPath.folder(of: path)
             folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if folderDescriptor >= 0 { usable = "/proc/self/fd/\(folderDescriptor)/" + (path as NSString).lastPathComponent }
+            if folderDescriptor >= 0 { usable = "/proc/self/fd/\(folderDescriptor)/" + ProjectPath.lastComponent(path) }
         }
         defer { if folderDescriptor >= 0 { close(folderDescriptor) } }
         var address = sockaddr_un()
@@ -299,15 +300,15 @@ final class DaemonLock: Sendable {
 
     init(stateFolder: String) throws(Failure) {
         do {
-            try FileManager.default.createDirectory(atPath: stateFolder, withIntermediateDirectories: true)
+            try System.makeFolders(stateFolder)
         } catch {
-            throw .system("cannot create the state folder \(stateFolder): \(error.localizedDescription)")
+            throw .system("cannot create the state folder \(stateFolder): \(error)")
         }
         path = stateFolder + "/" + Self.fileName
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .system("cannot open \(path): \(String(cString: strerror(errno)))") }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            let pid = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            let pid = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingWhitespace() ?? "?"
             close(descriptor)
             throw .held(pid: pid)
         }

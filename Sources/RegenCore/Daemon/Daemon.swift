@@ -1,6 +1,6 @@
 import Dispatch
 import Documents
-import Foundation
+import Glibc
 import Synchronization
 import Watcher
 
@@ -285,7 +285,7 @@ actor Daemon {
         }
         var folders: Set<String> = [settings.templates, settings.configs]
         for path in index.fileUsers.keys {
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = ProjectPath.folder(of: path)
             if !folder.isEmpty, !isExcluded(folder) { folders.insert(folder) }
         }
         // A folder inside another root is watched with it.

@@ -1,6 +1,5 @@
 import Synchronization
 import Documents
-import Foundation
 import Jinja
 
 /// Which configs read which files: config file → config; template → every config whose template
@@ -105,9 +104,9 @@ struct DependencyIndex: Sendable {
 
     func isConfigFile(_ relative: String) -> Bool {
         guard relative.hasPrefix(configFolder + "/") else { return false }
-        let name = (relative as NSString).lastPathComponent
+        let name = ProjectPath.lastComponent(relative)
         return !name.hasPrefix(".") && !name.hasSuffix("~")
-            && Project.configExtensions.contains((name as NSString).pathExtension.lowercased())
+            && Project.configExtensions.contains(ProjectPath.pathExtension(name).lowercased())
     }
 
     // MARK: Linking configs

@@ -1,5 +1,6 @@
 import Documents
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 import YAML
 
@@ -26,8 +27,8 @@ struct Project: Sendable {
         }
         let settings = try loadSettings(root: root)
         let configsFolder = root + "/" + settings.configs
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: configsFolder, isDirectory: &isFolder), isFolder.boolValue else {
+        var isFolder = false
+        guard FileManager.default.fileExists(atPath: configsFolder, isDirectory: &isFolder), isFolder else {
             throw Diagnostic(file: settings.configs, "no configs folder in \(root) (run regen in the project's folder or pass --project DIR)")
         }
         // Reading and decoding thousands of configs is a real share of a build: on the executor's
@@ -98,31 +99,10 @@ struct Project: Sendable {
     /// and editor leftovers are not configs.
     static func configFiles(in folder: String, root: String) -> [String] {
         var files: [String] = []
-        collectConfigFiles(root + "/" + folder, relative: folder, into: &files)
-        return files.sorted()
-    }
-
-    /// `readdir` rather than FileManager's enumerator, which costs a `stat` and several string
-    /// copies per file: `regen build` lists the configs folder on every run. Links are listed,
-    /// not followed into (as the enumerator does).
-    private static func collectConfigFiles(_ path: String, relative: String, into files: inout [String]) {
-        guard let directory = opendir(path) else { return }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            guard !name.hasPrefix("."), !name.hasSuffix("~") else { continue }
-            var isFolder = entry.pointee.d_type == DT_DIR
-            if entry.pointee.d_type == DT_UNKNOWN {
-                var status = stat()
-                isFolder = lstat(path + "/" + name, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
-            }
-            if isFolder {
-                collectConfigFiles(path + "/" + name, relative: relative + "/" + name, into: &files)
-            } else if let dot = name.lastIndex(of: "."), dot != name.startIndex,
-                      configExtensions.contains(name[name.index(after: dot)...].lowercased()) {
-                files.append(relative + "/" + name)
-            }
+        InputFile.forEachFile(below: root + "/" + folder, including: { !$0.hasPrefix(".") && !$0.hasSuffix("~") }) { file in
+            if configExtensions.contains(ProjectPath.pathExtension(file).lowercased()) { files.append(folder + "/" + file) }
         }
+        return files.sorted()
     }
 
     static func loadConfig(_ file: String, root: String, resolvedRoot: String) throws(Diagnostic) -> ContentConfig {
