@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Reads JSON (RFC 8259) into a `Document`, keeping what Python's `json` module keeps and
 /// Foundation's `JSONSerialization` loses: the order of object members and ints apart from floats.

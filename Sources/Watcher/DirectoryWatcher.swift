@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 /// Watches folders with inotify and yields settled batches of changed files.
@@ -61,9 +60,12 @@ public final class DirectoryWatcher: Sendable {
         }
         let control = self.control
         continuation.onTermination = { @Sendable _ in control.stop() }
-        let thread = Thread { loop.run(options: options, continuation: continuation) }
-        thread.name = "regen-watcher"
-        thread.start()
+        do {
+            try startDetachedThread(name: "regen-watcher") { loop.run(options: options, continuation: continuation) }
+        } catch {
+            control.record(WatchError(folder: "", reason: .system(error)))
+            continuation.finish()
+        }
         return stream
     }
 

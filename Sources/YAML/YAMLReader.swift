@@ -1,5 +1,5 @@
 import Documents
-import Foundation
+import FoundationEssentials
 
 /// Reads the YAML that configuration files use into a `Document`, agreeing with PyYAML 6.0's
 /// `yaml.safe_load` (YAML 1.1) on every document it accepts, and refusing with a clear error at the

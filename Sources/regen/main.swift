@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import RegenCore
 
 exit(RegenCommand.main(Array(CommandLine.arguments.dropFirst())))

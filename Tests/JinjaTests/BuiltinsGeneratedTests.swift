@@ -1168,6 +1168,14 @@ let generatedBuiltinCases: [BuiltinCase] = {
                 "v|urlize", expected: "'a.com <a href=\"https://foo.org\" rel=\"noopener\">foo.org</a> <a href=\"https://example.com/x\" rel=\"noopener\">example.com/x</a> 1.2.3.4 <a href=\"http://1.2.3.4:80/x\" rel=\"noopener\">http://1.2.3.4:80/x</a> <a href=\"http://[::1]/\" rel=\"noopener\">http://[::1]/</a> x@y <a href=\"mailto:a@b.c\">a@b.c</a>'"))
     c.append(BuiltinCase(.filter, "urlize", Value.string("x"), [], [("extra_schemes", .list([.string("bad scheme")]))], strict: true, autoescape: false,
                 "v|urlize(extra_schemes=k0)", expected: "RuntimeError: 'bad scheme' is not a valid URI scheme prefix."))
+    c.append(BuiltinCase(.filter, "urlize", Value.string("x"), [], [("extra_schemes", .list([.string("ftp:\n")]))], strict: true, autoescape: false,
+                "v|urlize(extra_schemes=k0)", expected: "RuntimeError: 'ftp:\\n' is not a valid URI scheme prefix."))
+    c.append(BuiltinCase(.filter, "urlize", Value.string("HTTP://Example.COM WWW.Ex.ORG https://ex.xn--p1ai/a http://10.0.0.1:8080/x https://1.2.3.4444 http://[fe80::1:2]:80/p http://[1:2:3] http://[12345::1] x.com: ab.info a.b.com https://\u{17f}ub.x.de http://x.\u{130}nfo"), [], [], strict: true, autoescape: false,
+                "v|urlize", expected: "'<a href=\"https://HTTP://Example.COM\" rel=\"noopener\">HTTP://Example.COM</a> <a href=\"https://WWW.Ex.ORG\" rel=\"noopener\">WWW.Ex.ORG</a> <a href=\"https://ex.xn--p1ai/a\" rel=\"noopener\">https://ex.xn--p1ai/a</a> <a href=\"http://10.0.0.1:8080/x\" rel=\"noopener\">http://10.0.0.1:8080/x</a> https://1.2.3.4444 <a href=\"http://[fe80::1:2]:80/p\" rel=\"noopener\">http://[fe80::1:2]:80/p</a> <a href=\"http://[1:2:3]\" rel=\"noopener\">http://[1:2:3]</a> http://[12345::1] x.com: <a href=\"https://ab.info\" rel=\"noopener\">ab.info</a> a.b.com <a href=\"https://\u{17f}ub.x.de\" rel=\"noopener\">https://\u{17f}ub.x.de</a> <a href=\"http://x.\u{130}nfo\" rel=\"noopener\">http://x.\u{130}nfo</a>'"))
+    c.append(BuiltinCase(.filter, "urlize", Value.string("mail@ex\u{e4}mple.com a@b_c.de a@-b.c a@b.c- a@b..c mailto:x@y.zz mailto:@y.z x\u{b2}@y.z \u{663}\u{663}.com (www.a-b.org)."), [], [], strict: true, autoescape: false,
+                "v|urlize", expected: "'<a href=\"mailto:mail@ex\u{e4}mple.com\">mail@ex\u{e4}mple.com</a> <a href=\"mailto:a@b_c.de\">a@b_c.de</a> a@-b.c a@b.c- <a href=\"mailto:a@b..c\">a@b..c</a> <a href=\"mailto:x@y.zz\">x@y.zz</a> mailto:@y.z <a href=\"mailto:x\u{b2}@y.z\">x\u{b2}@y.z</a> <a href=\"https://\u{663}\u{663}.com\" rel=\"noopener\">\u{663}\u{663}.com</a> (<a href=\"https://www.a-b.org\" rel=\"noopener\">www.a-b.org</a>).'"))
+    c.append(BuiltinCase(.filter, "urlize", Value.string("tel:123 ab+c:x tel:"), [], [("extra_schemes", .list([.string("tel:"), .string("ab+c:")]))], strict: true, autoescape: false,
+                "v|urlize(extra_schemes=k0)", expected: "'<a href=\"tel:123\" rel=\"noopener\">tel:123</a> <a href=\"ab+c:x\" rel=\"noopener\">ab+c:x</a> tel:'"))
     c.append(BuiltinCase(.filter, "wordcount", Value.string("Hello, world! foo_bar 12 \u{e9}"), [], [], strict: true, autoescape: false,
                 "v|wordcount", expected: "5"))
     c.append(BuiltinCase(.filter, "wordcount", Value.string(""), [], [], strict: true, autoescape: false,
@@ -1184,6 +1192,12 @@ let generatedBuiltinCases: [BuiltinCase] = {
                 "v|wordwrap(a0)", expected: "'a--b\\nc---\\nd\\nwell\\n--kn\\nown'"))
     c.append(BuiltinCase(.filter, "wordwrap", Value.string("x"), [.int(0)], [], strict: true, autoescape: false,
                 "v|wordwrap(a0)", expected: "ValueError: invalid width 0 (must be > 0)"))
+    c.append(BuiltinCase(.filter, "wordwrap", Value.string("ab-cdefghijkl"), [.int(3)], [], strict: true, autoescape: false,
+                "v|wordwrap(a0)", expected: "'ab-\\ncde\\nfgh\\nijk\\nl'"))
+    c.append(BuiltinCase(.filter, "wordwrap", Value.string("X \u{b2}--mailto:n192.168"), [.int(5)], [], strict: true, autoescape: false,
+                "v|wordwrap(a0)", expected: "'X \u{b2}--\\nmailt\\no:n19\\n2.168'"))
+    c.append(BuiltinCase(.filter, "wordwrap", Value.string("self-contained x--y a---b e.g.--and 12-34 \u{fc}ber-gro\u{df}"), [.int(6)], [], strict: true, autoescape: false,
+                "v|wordwrap(a0)", expected: "'self-c\\nontain\\ned x--\\ny a---\\nb e.g.\\n--and\\n12-34\\n\u{fc}ber-\\ngro\u{df}'"))
     c.append(BuiltinCase(.filter, "xmlattr", dict([(.string("class"), .string("x<")), (.string("n"), .none), (.string("id"), .int(1))]), [], [], strict: true, autoescape: false,
                 "v|xmlattr", expected: "' class=\"x&lt;\" id=\"1\"'"))
     c.append(BuiltinCase(.filter, "xmlattr", dict([(.string("class"), .string("x<"))]), [.bool(false)], [], strict: true, autoescape: true,

@@ -68,6 +68,32 @@ import Testing
                 == "Command generator is disabled: set generators.command.enabled: true in watch.yaml to run 'cat'")
     }
 
+    @Test func theProgramStartsWithDefaultSignalsInAProcessGroupOfItsOwn() throws {
+        // Whatever regen ignores (`nohup` makes it ignore SIGHUP), a program it runs must not.
+        let previous = signal(SIGINT, SIG_IGN)
+        defer { signal(SIGINT, previous) }
+        let (project, kept) = try project("[\"cat\", \"/proc/self/status\", \"/proc/self/stat\"]")
+        defer { withExtendedLifetime(kept) {} }
+        let output = try render(project, "cmd").get()
+        func mask(_ field: String) -> UInt64? {
+            output.split(separator: "\n").first { $0.hasPrefix(field + ":") }.flatMap { UInt64($0.dropFirst(field.count + 1).trimmingCharacters(in: .whitespaces), radix: 16) }
+        }
+        // Signals 1 to 31; 32 and 33 are glibc's own, which posix_spawn cannot reset.
+        #expect(try #require(mask("SigIgn")) & 0x7fff_ffff == 0, "no signal ignored")
+        #expect(try #require(mask("SigBlk")) == 0, "no signal blocked")
+        // /proc/self/stat: pid (comm) state ppid pgrp …
+        let stat = try #require(output.split(separator: "\n").last?.split(separator: " "))
+        #expect(stat.count > 4 && stat[4] == stat[0], "the process group is the program's own")
+    }
+
+    @Test func theProgramInheritsNoDescriptorButItsThreeStreams() throws {
+        let descriptor = open("/dev/null", O_RDONLY)
+        defer { close(descriptor) }
+        let (project, kept) = try project("[\"sh\", \"-c\", \"cat >/dev/null; [ -e /proc/self/fd/\(descriptor) ] && echo open || echo closed\"]")
+        defer { withExtendedLifetime(kept) {} }
+        #expect(try render(project, "cmd").get() == "closed\n")
+    }
+
     @Test func anUnknownProgramIsNamed() throws {
         let (project, kept) = try project("[\"no-such-program-regen\"]")
         defer { withExtendedLifetime(kept) {} }

@@ -1,8 +1,7 @@
-import Foundation
-
 /// `wordwrap` (Python's `textwrap.wrap`) and `urlize` (Jinja2's `utils.urlize`). Both follow
-/// Python's regular expressions, run here through ICU, whose `\w`, `\d` and `\s` agree with
-/// Python's Unicode classes.
+/// Python's regular expressions, matched here by hand on code points with Python's `\w`, `\d`
+/// and `\s`: each matcher spells out its expression and tries every end the expression could
+/// give a part, so it agrees with Python's backtracking.
 extension Filters {
     static let text: [String: FilterFunction] = [
         "wordwrap": { value, args, state in
@@ -43,36 +42,6 @@ extension Filters {
     ]
 }
 
-/// A regular expression compiled once; nil only if the pattern were invalid (it is a constant).
-/// `NSRegularExpression` is immutable and documented thread-safe.
-struct Pattern: @unchecked Sendable {
-    let regex: NSRegularExpression?
-
-    init(_ pattern: String, options: NSRegularExpression.Options = []) {
-        regex = try? NSRegularExpression(pattern: pattern, options: options)
-    }
-
-    func matches(_ s: String) -> Bool {
-        guard let regex else { return false }
-        return regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
-    }
-
-    /// Python's `re.split` with one capturing group around the whole pattern, empty pieces dropped.
-    func splitKeepingSeparators(_ s: String) -> [String] {
-        guard let regex else { return [s] }
-        var pieces: [String] = []
-        var last = s.startIndex
-        for match in regex.matches(in: s, range: NSRange(s.startIndex..., in: s)) {
-            guard let range = Range(match.range, in: s) else { continue }
-            if last < range.lowerBound { pieces.append(String(s[last..<range.lowerBound])) }
-            if !range.isEmpty { pieces.append(String(s[range])) }
-            last = range.upperBound
-        }
-        if last < s.endIndex { pieces.append(String(s[last...])) }
-        return pieces
-    }
-}
-
 /// Python's `textwrap.TextWrapper` with Jinja2's settings: tabs kept, whitespace kept,
 /// whitespace dropped at line ends.
 struct TextWrapper {
@@ -80,22 +49,17 @@ struct TextWrapper {
     let breakLongWords: Bool
     let breakOnHyphens: Bool
 
-    private static let ws = "[\\t\\n\\x0b\\x0c\\r ]"
-    private static let nws = "[^\\t\\n\\x0b\\x0c\\r ]"
-    private static let wp = "[\\w!\"'&.,?]"
-    private static let lt = "[^\\d\\W]"
-    private static let wordSeparator = Pattern(
-        "(?:\(ws)+|(?<=\(wp))-{2,}(?=\\w)|\(nws)+?(?:-(?:(?<=\(lt){2}-)|(?<=\(lt)-\(lt)-))(?=\(lt)-?\(lt))|(?=\(ws)|\\z)|(?<=\(wp))(?=-{2,}\\w)))")
+    /// textwrap's whitespace: ASCII only, narrower than `\s`.
+    private static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
+        switch c { case "\t", "\n", "\u{0B}", "\u{0C}", "\r", " ": return true; default: return false }
+    }
 
-    /// Runs of textwrap's whitespace and runs of everything else, in order, as ranges of
-    /// `scalars`.
+    /// Runs of textwrap's whitespace and runs of everything else (`wordsep_simple_re`, for
+    /// words that hyphens do not break), as ranges of `scalars`.
     private static func whitespaceChunks(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
-        func isSeparator(_ c: Unicode.Scalar) -> Bool {
-            switch c { case "\t", "\n", "\u{0B}", "\u{0C}", "\r", " ": return true; default: return false }
-        }
         var chunks: [Range<Int>] = []
         var start = 0
-        for index in scalars.indices.dropFirst() where isSeparator(scalars[index]) != isSeparator(scalars[index - 1]) {
+        for index in scalars.indices.dropFirst() where isWhitespace(scalars[index]) != isWhitespace(scalars[index - 1]) {
             chunks.append(start..<index)
             start = index
         }
@@ -103,12 +67,58 @@ struct TextWrapper {
         return chunks
     }
 
-    /// The pieces of textwrap's word-separator split, as ranges of the text's code points.
-    private static func hyphenatedChunks(_ text: String) -> [Range<Int>] {
+    /// The pieces of textwrap's `wordsep_re` split, as ranges of `s`. The expression is
+    ///
+    ///     ws+                                                     whitespace
+    ///     | (?<=wp) -{2,} (?=\w)                                  an em-dash between words
+    ///     | nws+? ( -(?:(?<=lt{2}-)|(?<=lt-lt-)) (?=lt-?lt)       a word up to a hyphen
+    ///             | (?=ws|\Z)                                     a word up to its end
+    ///             | (?<=wp) (?=-{2,}\w) )                         a word up to an em-dash
+    ///
+    /// with `ws` textwrap's whitespace, `wp` `[\w!"'&.,?]` and `lt` `[^\d\W]` (a word character
+    /// that is not a digit). One of the alternatives matches at every position, so the pieces
+    /// are the matches alone and cover the text.
+    private static func wordSeparatorChunks(_ s: [Unicode.Scalar]) -> [Range<Int>] {
+        func isLetter(_ i: Int) -> Bool {
+            s.indices.contains(i) && PyString.isWordCharacter(s[i]) && !PyString.isDecimal(s[i])
+        }
+        func isWordPunctuation(_ i: Int) -> Bool {
+            guard s.indices.contains(i) else { return false }
+            switch s[i] { case "!", "\"", "'", "&", ".", ",", "?": return true; default: return PyString.isWordCharacter(s[i]) }
+        }
+        func isDash(_ i: Int) -> Bool { s.indices.contains(i) && s[i] == "-" }
+        func dashesEnd(_ i: Int) -> Int {
+            var end = i
+            while isDash(end) { end += 1 }
+            return end
+        }
+        /// `-{2,}\w` at `i`.
+        func isEmDash(_ i: Int) -> Bool {
+            let end = dashesEnd(i)
+            return end - i >= 2 && end < s.count && PyString.isWordCharacter(s[end])
+        }
+        /// The hyphen alternative, with the hyphen at `i`.
+        func isHyphen(_ i: Int) -> Bool {
+            isDash(i) && (isLetter(i - 2) && isLetter(i - 1) || isLetter(i - 3) && isDash(i - 2) && isLetter(i - 1))
+                && isLetter(i + 1) && (isLetter(i + 2) || isDash(i + 2) && isLetter(i + 3))
+        }
         var chunks: [Range<Int>] = []
         var start = 0
-        for piece in wordSeparator.splitKeepingSeparators(text) {
-            let end = start + piece.unicodeScalars.count
+        while start < s.count {
+            var end = start + 1
+            if isWhitespace(s[start]) {
+                while end < s.count && isWhitespace(s[end]) { end += 1 }
+            } else if s[start] == "-" && isWordPunctuation(start - 1) && isEmDash(start) {
+                end = dashesEnd(start)
+            } else {
+                // `nws+?` is lazy: the word ends at the first place where an alternative holds.
+                while true {
+                    if isHyphen(end) { end += 1; break }
+                    if end == s.count || isWhitespace(s[end]) { break }
+                    if isDash(end) && isWordPunctuation(end - 1) && isEmDash(end) { break }
+                    end += 1
+                }
+            }
             chunks.append(start..<end)
             start = end
         }
@@ -119,10 +129,7 @@ struct TextWrapper {
         guard width > 0 else { throw TemplateError(.value, "invalid width \(width) (must be > 0)") }
         let scalars = Array(text.unicodeScalars)
         // Chunks are ranges of `scalars`, reversed so that the next chunk is the last element.
-        // Without a hyphen, textwrap's word-separator pattern only ever splits at whitespace, so
-        // the regular expression (slow, and ICU's) is needed only for hyphenated text.
-        var chunks = (breakOnHyphens && scalars.contains("-")
-            ? Self.hyphenatedChunks(text) : Self.whitespaceChunks(scalars)).reversed() as [Range<Int>]
+        var chunks = (breakOnHyphens ? Self.wordSeparatorChunks(scalars) : Self.whitespaceChunks(scalars)).reversed() as [Range<Int>]
         var lines: [String] = []
         func isBlank(_ chunk: Range<Int>) -> Bool { scalars[chunk].allSatisfy(PyString.isSpace) }
         while !chunks.isEmpty {
@@ -142,8 +149,8 @@ struct TextWrapper {
                 chunks.removeLast()
             }
             if let next = chunks.last, next.count > width {
-                // _handle_long_word
-                let spaceLeft = max(1, width - length)
+                // _handle_long_word. No room left on a full line: the word starts the next one.
+                let spaceLeft = width - length
                 if breakLongWords {
                     var end = next.lowerBound + spaceLeft
                     if breakOnHyphens && next.count > spaceLeft {
@@ -173,18 +180,14 @@ struct TextWrapper {
 
 /// Jinja2's `utils.urlize`.
 enum Urlize {
-    private static let http = Pattern("""
-        ^(\
-        (https?://|www\\.)(([\\w%-]+\\.)+)?([a-z]{2,63}|xn--[\\w%]{2,59})\
-        |([\\w%-]{2,63}\\.)+(com|net|int|edu|gov|org|info|mil)\
-        |(https?://)((([\\d]{1,3})(\\.[\\d]{1,3}){3})|(\\[([\\da-f]{0,4}:){2}([\\da-f]{0,4}:?){1,6}\\]))\
-        )(?::[\\d]{1,5})?(?:[/?#]\\S*)?$
-        """, options: [.caseInsensitive])
-    private static let email = Pattern("^\\S+@\\w[\\w.-]*\\.\\w+$")
-    private static let scheme = Pattern("^[\\w.+-]{2,}:(/){0,2}$")
-    private static let words = Pattern("\\s+")
-
-    static func isSchemePrefix(_ s: String) -> Bool { scheme.matches(s) }
+    /// `[\w.+-]{2,}:(/){0,2}`, the whole string: a prefix `extra_schemes` may name.
+    static func isSchemePrefix(_ text: String) -> Bool {
+        let s = Array(text.unicodeScalars)
+        guard let colon = s.firstIndex(of: ":"), colon >= 2,
+              s[..<colon].allSatisfy({ PyString.isWordCharacter($0) || $0 == "." || $0 == "+" || $0 == "-" }) else { return false }
+        let slashes = s[(colon + 1)...]
+        return slashes.count <= 2 && slashes.allSatisfy { $0 == "/" }
+    }
 
     static func urlize(_ text: String, trimLimit: Int?, rel: String?, target: String?, extraSchemes: [String]) -> String {
         func trim(_ url: String) -> String {
@@ -194,7 +197,7 @@ enum Urlize {
         let relAttribute = rel.map { " rel=\"\(HTML.escape($0))\"" } ?? ""
         let targetAttribute = target.flatMap { $0.isEmpty ? nil : " target=\"\(HTML.escape($0))\"" } ?? ""
         var out = ""
-        for word in words.splitKeepingSeparators(text) {
+        for word in words(text) {
             if word.unicodeScalars.first.map(PyString.isSpace) == true { out += word; continue }
             var head = "", middle = word, tail = ""
             // Leading `(`, `<` or `&lt;`.
@@ -220,13 +223,13 @@ enum Urlize {
                     tail = PyString.make(scalars[index...])
                 }
             }
-            if http.matches(middle) {
+            if isURL(middle) {
                 let href = middle.hasPrefix("https://") || middle.hasPrefix("http://") ? middle : "https://" + middle
                 middle = "<a href=\"\(href)\"\(relAttribute)\(targetAttribute)>\(trim(middle))</a>"
-            } else if middle.hasPrefix("mailto:"), email.matches(String(middle.dropFirst(7))) {
+            } else if middle.hasPrefix("mailto:"), isEmail(String(middle.dropFirst(7))) {
                 middle = "<a href=\"\(middle)\">\(middle.dropFirst(7))</a>"
             } else if middle.contains("@"), !middle.hasPrefix("www."), !middle.hasPrefix("@"), !middle.contains(":"),
-                      email.matches(middle) {
+                      isEmail(middle) {
                 middle = "<a href=\"mailto:\(middle)\">\(middle)</a>"
             } else {
                 for scheme in extraSchemes where middle != scheme && middle.hasPrefixScalars(scheme) {
@@ -236,5 +239,161 @@ enum Urlize {
             out += head + middle + tail
         }
         return out
+    }
+
+    /// `re.split(r"(\s+)", text)` without its empty pieces: runs of whitespace and runs of the
+    /// rest, in order.
+    private static func words(_ text: String) -> [String] {
+        let scalars = text.unicodeScalars
+        var words: [String] = []
+        var start = scalars.startIndex
+        var inSpace = false
+        for index in scalars.indices {
+            let isSpace = PyString.isSpace(scalars[index])
+            if index > start, isSpace != inSpace {
+                words.append(String(scalars[start..<index]))
+                start = index
+            }
+            inSpace = isSpace
+        }
+        if start < scalars.endIndex { words.append(String(scalars[start...])) }
+        return words
+    }
+
+    /// `_http_re`, case-insensitive, the whole string:
+    ///
+    ///     ( (https?://|www\.) ([\w%-]+\.)* ([a-z]{2,63} | xn--[\w%]{2,59})
+    ///     | ([\w%-]{2,63}\.)+ (com|net|int|edu|gov|org|info|mil)
+    ///     | https?:// ( \d{1,3}(\.\d{1,3}){3} | \[([\da-f]{0,4}:){2}([\da-f]{0,4}:?){1,6}\] ) )
+    ///     (:\d{1,5})? ([/?#]\S*)?
+    ///
+    /// A repetition followed by a character outside its class can only end where its run ends,
+    /// which settles most parts; the others are tried at every end they could have.
+    private static func isURL(_ text: String) -> Bool {
+        let s = Scalars(text)
+        func isLabel(_ c: Unicode.Scalar) -> Bool { c == "%" || c == "-" || PyString.isWordCharacter(c) }
+        func isLetter(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(Scalars.folded(c)) }
+        func isHex(_ c: Unicode.Scalar) -> Bool { PyString.isDecimal(c) || ("a"..."f").contains(Scalars.folded(c)) }
+        /// `(:\d{1,5})?([/?#]\S*)?` from `i` to the end.
+        func isPortAndPath(_ i: Int) -> Bool {
+            var i = i
+            if let port = s.literal(":", at: i) {
+                let digits = s.run(from: port, PyString.isDecimal)
+                guard (1...5).contains(digits - port) else { return false }
+                i = digits
+            }
+            return i == s.count || s.has(i, { "/?#".unicodeScalars.contains($0) }) && s.run(from: i) { !PyString.isSpace($0) } == s.count
+        }
+        /// `c{lengths}` from `i`, ending at one of `ends`.
+        func repetition(_ i: Int, _ lengths: ClosedRange<Int>, of c: (Unicode.Scalar) -> Bool, endingAt ends: (Int) -> Bool) -> Bool {
+            let longest = min(lengths.upperBound, s.run(from: i, c) - i)
+            return longest >= lengths.lowerBound && (lengths.lowerBound...longest).contains { ends(i + $0) }
+        }
+        /// `[\w%-]{lengths}\.` from `i`: where the next label starts.
+        func label(_ i: Int, _ lengths: ClosedRange<Int>) -> Int? {
+            let end = s.run(from: i, isLabel)
+            return lengths.contains(end - i) ? s.literal(".", at: end) : nil
+        }
+        let scheme = s.literal("http", at: 0).flatMap { s.literal("s://", at: $0) ?? s.literal("://", at: $0) }
+
+        // A scheme or `www.`, labels, and a top-level domain.
+        var next = scheme ?? s.literal("www.", at: 0)
+        while let start = next {
+            if repetition(start, 2...63, of: isLetter, endingAt: isPortAndPath) { return true }
+            if let idna = s.literal("xn--", at: start),
+               repetition(idna, 2...59, of: { $0 == "%" || PyString.isWordCharacter($0) }, endingAt: isPortAndPath) { return true }
+            next = label(start, 1...Int.max)
+        }
+
+        // Labels and one of the classic top-level domains.
+        next = label(0, 2...63)
+        while let start = next {
+            for domain in ["com", "net", "int", "edu", "gov", "org", "info", "mil"] {
+                if let end = s.literal(domain, at: start), isPortAndPath(end) { return true }
+            }
+            next = label(start, 2...63)
+        }
+
+        // A scheme and an IPv4 address.
+        guard let host = scheme else { return false }
+        /// `\d{1,3}` from `i`, when there.
+        func octet(_ i: Int) -> Int? {
+            let end = s.run(from: i, PyString.isDecimal)
+            return (1...3).contains(end - i) ? end : nil
+        }
+        func dot(_ i: Int) -> Int? { s.literal(".", at: i) }
+        if let end = octet(host).flatMap(dot).flatMap(octet).flatMap(dot).flatMap(octet).flatMap(dot).flatMap(octet),
+           isPortAndPath(end) { return true }
+
+        // A scheme and an IPv6 address in brackets.
+        guard let bracket = s.literal("[", at: host) else { return false }
+        /// `[\da-f]{0,4}:` from `i`, when there.
+        func hexAndColon(_ i: Int) -> Int? {
+            let run = s.run(from: i, isHex)
+            return run - i <= 4 ? s.literal(":", at: run) : nil
+        }
+        var ends: Set<Int> = [bracket]
+        for _ in 0..<2 { ends = Set(ends.compactMap(hexAndColon)) }
+        // `([\da-f]{0,4}:?){1,6}`: a group may be empty, so six groups reach all that one to six do.
+        for _ in 0..<6 {
+            ends.formUnion(ends.flatMap { i in
+                let run = s.run(from: i, isHex)
+                return Array(i...min(i + 4, run)) + (hexAndColon(i).map { [$0] } ?? [])
+            })
+        }
+        return ends.contains { s.literal("]", at: $0).map(isPortAndPath) ?? false }
+    }
+
+    /// `\S+@\w[\w.-]*\.\w+`, the whole string. Nothing after the `@` may be another one, so it
+    /// is the last `@`.
+    private static func isEmail(_ text: String) -> Bool {
+        let s = Array(text.unicodeScalars)
+        guard let at = s.lastIndex(of: "@"), at > 0, !s[..<at].contains(where: PyString.isSpace) else { return false }
+        let domain = s[(at + 1)...]
+        guard let first = domain.first, PyString.isWordCharacter(first),
+              domain.allSatisfy({ PyString.isWordCharacter($0) || $0 == "." || $0 == "-" }),
+              let dot = domain.lastIndex(of: ".") else { return false }
+        let last = domain[(dot + 1)...]
+        return !last.isEmpty && last.allSatisfy(PyString.isWordCharacter)
+    }
+}
+
+/// A string's code points, with the pieces of Python's regular expressions that `urlize` needs.
+private struct Scalars {
+    let scalars: [Unicode.Scalar]
+
+    init(_ text: String) { scalars = Array(text.unicodeScalars) }
+
+    var count: Int { scalars.count }
+
+    func has(_ i: Int, _ predicate: (Unicode.Scalar) -> Bool) -> Bool { i < scalars.count && predicate(scalars[i]) }
+
+    /// The end of the longest run from `i` of code points in the class.
+    func run(from i: Int, _ predicate: (Unicode.Scalar) -> Bool) -> Int {
+        var end = i
+        while has(end, predicate) { end += 1 }
+        return end
+    }
+
+    /// The end of `literal` (lower-case ASCII) at `i`, compared as `re.IGNORECASE` compares.
+    func literal(_ literal: String, at i: Int) -> Int? {
+        var end = i
+        for c in literal.unicodeScalars {
+            guard has(end, { Self.folded($0) == c }) else { return nil }
+            end += 1
+        }
+        return end
+    }
+
+    /// What a code point is under `re.IGNORECASE` when compared with ASCII letters: `İ` and `ı`
+    /// are `i`, `ſ` is `s` and the Kelvin sign is `k`, as in Python.
+    static func folded(_ c: Unicode.Scalar) -> Unicode.Scalar {
+        switch c.value {
+        case 0x41...0x5A: return Unicode.Scalar(UInt8(c.value + 0x20))
+        case 0x130, 0x131: return "i"
+        case 0x17F: return "s"
+        case 0x212A: return "k"
+        default: return c
+        }
     }
 }

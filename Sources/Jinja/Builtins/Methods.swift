@@ -105,7 +105,7 @@ enum Methods {
         "partition": partitionMethod("partition", fromEnd: false),
         "rpartition": partitionMethod("rpartition", fromEnd: true),
         "isdigit": stringTest("isdigit") { PyString.all($0, PyString.isDigit) },
-        "isdecimal": stringTest("isdecimal") { PyString.all($0) { $0.properties.numericType == .decimal } },
+        "isdecimal": stringTest("isdecimal") { PyString.all($0, PyString.isDecimal) },
         "isnumeric": stringTest("isnumeric") { PyString.all($0) { $0.properties.numericType != nil } },
         "isalpha": stringTest("isalpha") { PyString.all($0, PyString.isAlpha) },
         "isalnum": stringTest("isalnum") { PyString.all($0, PyString.isAlnum) },

@@ -42,6 +42,9 @@ enum PyString {
         }
     }
 
+    /// `str.isdecimal()` for one code point, and regular expressions' `\d`.
+    static func isDecimal(_ c: Unicode.Scalar) -> Bool { c.properties.numericType == .decimal }
+
     static func isDigit(_ c: Unicode.Scalar) -> Bool {
         c.properties.numericType == .decimal || c.properties.numericType == .digit
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where templates come from. Names are `/`-separated and relative to the loader's root.
 public protocol TemplateLoader: Sendable {

@@ -46,8 +46,8 @@ struct BuildReport {
         parts.append("\(failed) failed")
         if skipped > 0 { parts.append("\(skipped) skipped as up to date") }
         if !problems.isEmpty { parts.append("\(problems.count) config\(problems.count == 1 ? "" : "s") unreadable") }
-        var summary = parts.joined(separator: ", ") + " in " + String(format: "%.2f s", seconds)
-        if !results.isEmpty { summary += String(format: " (items %.2f s, speedup %.1f×)", itemSeconds, speedup) }
+        var summary = parts.joined(separator: ", ") + " in " + String(cFormat: "%.2f s", seconds)
+        if !results.isEmpty { summary += String(cFormat: " (items %.2f s, speedup %.1f×)", itemSeconds, speedup) }
         lines.append(summary)
         return lines.joined(separator: "\n") + "\n"
     }
@@ -55,8 +55,8 @@ struct BuildReport {
     /// `812 bytes`, `4.2 kB`, `1.3 MB`.
     static func size(_ bytes: Int) -> String {
         if bytes < 1_000 { return "\(bytes) byte\(bytes == 1 ? "" : "s")" }
-        if bytes < 1_000_000 { return String(format: "%.1f kB", Double(bytes) / 1e3) }
-        return String(format: "%.1f MB", Double(bytes) / 1e6)
+        if bytes < 1_000_000 { return String(cFormat: "%.1f kB", Double(bytes) / 1e3) }
+        return String(cFormat: "%.1f MB", Double(bytes) / 1e6)
     }
 
     static func statusName(_ status: ItemResult.Status) -> String {

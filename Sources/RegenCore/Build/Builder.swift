@@ -1,6 +1,6 @@
+import Dispatch
 import Documents
 import Jinja
-import Foundation
 
 /// One output to produce: a config, and which of its targets.
 struct BuildItem: Sendable {

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 
 /// `regen batch ID… [--output-dir DIR] [--chunk] [--json]` and `regen batch --file F`: an explicit
 /// batch, refused above `batch.max_batch_size` unless `--chunk` asks for chunks.

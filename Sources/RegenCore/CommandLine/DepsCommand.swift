@@ -1,5 +1,5 @@
 import Documents
-import Foundation
+import FoundationEssentials
 
 /// `regen deps PATH [--why]`: the configs that depend on a file; `regen deps --config ID`: the
 /// files a config reads.

@@ -1,5 +1,4 @@
 import Documents
-import Foundation
 
 /// `regen notify PATH… [--wait]`: an editor's save hook. Tells the running daemon that these
 /// files changed; without a daemon, regenerates their dependents here and now.

@@ -1,5 +1,5 @@
 import Documents
-import Foundation
+import Glibc
 import Jinja
 
 /// The `regen` command line: picks the subcommand, runs it, and turns errors into diagnostics on

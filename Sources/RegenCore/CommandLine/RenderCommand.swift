@@ -1,4 +1,3 @@
-import Foundation
 import Jinja
 
 /// `regen render TEMPLATE [--templates DIR] [--context FILE]… [--var KEY=VALUE]…
@@ -18,7 +17,7 @@ enum RenderCommand {
         }
         let templatePath = scanner.positional[0]
         let templatesDir = scanner.value("--templates")
-            ?? (templatePath as NSString).deletingLastPathComponent
+            ?? ProjectPath.folder(of: templatePath)
         let undefined: UndefinedPolicy
         switch scanner.value("--undefined") ?? "strict" {
         case "strict": undefined = .strict

@@ -1,5 +1,4 @@
 import Documents
-import Foundation
 
 /// `regen status [--json]`: what the daemon of this project is doing.
 enum StatusCommand {

@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import Glibc
 import Synchronization
 
 /// `regen watch [--once] [--json]`: the daemon (docs/daemon.md).

@@ -1,5 +1,4 @@
 import Documents
-import Foundation
 import Jinja
 import YAML
 
@@ -13,7 +12,7 @@ public enum DataFile {
     /// Parses a data file's bytes by the extension of `path`.
     static func parse(_ bytes: [UInt8], path: String, displayPath: String) throws(Diagnostic) -> Document {
         do {
-            switch (path as NSString).pathExtension.lowercased() {
+            switch ProjectPath.pathExtension(path).lowercased() {
             case "json":
                 return try JSONReader.read(bytes, file: displayPath)
             case "yaml", "yml":

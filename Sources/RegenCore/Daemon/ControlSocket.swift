@@ -1,7 +1,9 @@
 import Dispatch
 import Documents
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
+import Watcher
 
 /// The daemon's control socket: a Unix domain stream socket in the state folder
 /// (`.regen/daemon.sock`). Each connection carries one request line and gets one response line,
@@ -18,9 +20,9 @@ enum ControlSocket {
         var folderDescriptor: Int32 = -1
         var usable = path
         if path.utf8.count >= 100 {
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = ProjectPath.folder(of: path)
             folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if folderDescriptor >= 0 { usable = "/proc/self/fd/\(folderDescriptor)/" + (path as NSString).lastPathComponent }
+            if folderDescriptor >= 0 { usable = "/proc/self/fd/\(folderDescriptor)/" + ProjectPath.lastComponent(path) }
         }
         defer { if folderDescriptor >= 0 { close(folderDescriptor) } }
         var address = sockaddr_un()
@@ -141,13 +143,19 @@ final class ControlServer: Sendable {
     }
 
     /// Starts the accept thread. `handle` runs on each connection's thread and may block.
-    func start(_ handle: @escaping @Sendable (Document) -> Document) {
-        let thread = Thread { [self] in
-            acceptLoop(handle)
+    /// When the thread cannot start, the socket is closed and removed (as `stop()` would).
+    func start(_ handle: @escaping @Sendable (Document) -> Document) throws(SystemError) {
+        do {
+            try startDetachedThread(name: "regen-control") { [self] in
+                acceptLoop(handle)
+                finished.signal()
+            }
+        } catch {
+            stopped.store(true, ordering: .relaxed)
+            closeAll()
             finished.signal()
+            throw error
         }
-        thread.name = "regen-control"
-        thread.start()
     }
 
     /// Stops accepting, closes the socket and removes its file. Connections already accepted get
@@ -159,13 +167,15 @@ final class ControlServer: Sendable {
         finished.wait()
     }
 
+    private func closeAll() {
+        close(listener)
+        unlink(path)
+        close(wakeRead)
+        close(wakeWrite)
+    }
+
     private func acceptLoop(_ handle: @escaping @Sendable (Document) -> Document) {
-        defer {
-            close(listener)
-            unlink(path)
-            close(wakeRead)
-            close(wakeWrite)
-        }
+        defer { closeAll() }
         var descriptors = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
                            pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
         while !stopped.load(ordering: .relaxed) {
@@ -182,9 +192,12 @@ final class ControlServer: Sendable {
                 if errno == EMFILE || errno == ENFILE { usleep(10_000); continue }
                 return
             }
-            let thread = Thread { Self.serve(connection, handle) }
-            thread.name = "regen-control-connection"
-            thread.start()
+            do {
+                try startDetachedThread(name: "regen-control-connection") { Self.serve(connection, handle) }
+            } catch {
+                // The client sees the connection close without an answer.
+                close(connection)
+            }
         }
     }
 
@@ -287,15 +300,15 @@ final class DaemonLock: Sendable {
 
     init(stateFolder: String) throws(Failure) {
         do {
-            try FileManager.default.createDirectory(atPath: stateFolder, withIntermediateDirectories: true)
+            try System.makeFolders(stateFolder)
         } catch {
-            throw .system("cannot create the state folder \(stateFolder): \(error.localizedDescription)")
+            throw .system("cannot create the state folder \(stateFolder): \(error)")
         }
         path = stateFolder + "/" + Self.fileName
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .system("cannot open \(path): \(String(cString: strerror(errno)))") }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            let pid = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+            let pid = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingWhitespace() ?? "?"
             close(descriptor)
             throw .held(pid: pid)
         }

@@ -1,6 +1,6 @@
 import Dispatch
 import Documents
-import Foundation
+import FoundationEssentials
 import Watcher
 
 /// From changed paths to items on the executor, and from finished items to the log and the state.

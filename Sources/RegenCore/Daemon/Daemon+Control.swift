@@ -1,6 +1,6 @@
 import Dispatch
 import Documents
-import Foundation
+import Glibc
 import Synchronization
 import Watcher
 
@@ -46,9 +46,9 @@ extension Daemon {
     /// the editor names the file by another way in.
     func relativePath(_ path: String) -> String? {
         if let relative = ProjectPath.relative(path, to: root), !relative.isEmpty { return relative }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = ProjectPath.folder(of: path)
         guard let resolvedFolder = InputFile.resolved(folder),
-              let relative = ProjectPath.relative(resolvedFolder + "/" + (path as NSString).lastPathComponent, to: project.resolvedRoot),
+              let relative = ProjectPath.relative(resolvedFolder + "/" + ProjectPath.lastComponent(path), to: project.resolvedRoot),
               !relative.isEmpty else { return nil }
         return relative
     }
@@ -170,13 +170,15 @@ extension Daemon {
         saving = true
         lastSave = DispatchTime.now().uptimeNanoseconds
         let events = self.events
-        let thread = Thread {
-            var failure: String?
-            do { try Daemon.save(state, stateFolder: folder, generation: generation) } catch { failure = "\(error)" }
-            events.yield(.stateSaved(error: failure))
+        do {
+            try startDetachedThread(name: "regen-save") {
+                var failure: String?
+                do { try Daemon.save(state, stateFolder: folder, generation: generation) } catch { failure = "\(error)" }
+                events.yield(.stateSaved(error: failure))
+            }
+        } catch {
+            events.yield(.stateSaved(error: "\(error)"))
         }
-        thread.name = "regen-save"
-        thread.start()
     }
 
     /// The last generation saved. Saves run one at a time, and one older than what is on disk is

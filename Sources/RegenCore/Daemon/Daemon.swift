@@ -1,6 +1,6 @@
 import Dispatch
 import Documents
-import Foundation
+import Glibc
 import Synchronization
 import Watcher
 
@@ -285,7 +285,7 @@ actor Daemon {
         }
         var folders: Set<String> = [settings.templates, settings.configs]
         for path in index.fileUsers.keys {
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = ProjectPath.folder(of: path)
             if !folder.isEmpty, !isExcluded(folder) { folders.insert(folder) }
         }
         // A folder inside another root is watched with it.
@@ -337,7 +337,7 @@ actor Daemon {
         do {
             let server = try ControlServer(path: socketPath)
             let events = self.events
-            server.start { request in
+            try server.start { request in
                 let reply = ControlReply()
                 if case .terminated = events.yield(.request(request, reply)) {
                     return ControlProtocol.failure("the daemon is stopping")
@@ -356,9 +356,14 @@ actor Daemon {
 /// executor's slots.
 func offThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
-        let thread = Thread { continuation.resume(returning: body()) }
-        thread.stackSize = Executor.threadStackSize
-        thread.name = "regen-load"
-        thread.start()
+        do {
+            try startDetachedThread(name: "regen-load", stackSize: Executor.threadStackSize) {
+                continuation.resume(returning: body())
+            }
+        } catch {
+            // No thread to be had (the process is at its limit): the load blocks this task
+            // rather than never happening.
+            continuation.resume(returning: body())
+        }
     }
 }

@@ -1,5 +1,5 @@
 import Documents
-import Foundation
+import Glibc
 
 /// The daemon's log on standard output: one line per event on a terminal (or any plain output),
 /// JSON Lines with `--json` (`started`, `change`, `run`, `error`, `stopped`; docs/daemon.md).
@@ -40,7 +40,7 @@ struct DaemonLog: Sendable {
         var now = time(nil)
         var parts = tm()
         localtime_r(&now, &parts)
-        return String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec)
+        return String(cFormat: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec)
     }
 
     /// `templates/a.jinja`, `templates/a.jinja and 3 more`.
@@ -50,6 +50,6 @@ struct DaemonLog: Sendable {
     }
 
     static func milliseconds(_ seconds: Double) -> String {
-        seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : String(format: "%.2f s", seconds)
+        seconds < 1 ? String(cFormat: "%.0f ms", seconds * 1000) : String(cFormat: "%.2f s", seconds)
     }
 }

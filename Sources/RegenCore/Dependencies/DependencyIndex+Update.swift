@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Keeping the index up to date as files change, without building it again.
 extension DependencyIndex {

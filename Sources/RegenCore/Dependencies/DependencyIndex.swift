@@ -1,6 +1,5 @@
 import Synchronization
 import Documents
-import Foundation
 import Jinja
 
 /// Which configs read which files: config file → config; template → every config whose template
@@ -105,8 +104,7 @@ struct DependencyIndex: Sendable {
 
     func isConfigFile(_ relative: String) -> Bool {
         guard relative.hasPrefix(configFolder + "/") else { return false }
-        let name = relative.lastIndex(of: "/").map { String(relative[relative.index(after: $0)...]) } ?? relative
-        return Project.isConfigFileName(name)
+        return Project.isConfigFileName(ProjectPath.lastComponent(relative))
     }
 
     // MARK: Linking configs

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// In-process timings of the dependency index, for `index-bench` (bench/index.py). Not part of
 /// `regen`.

@@ -1,6 +1,6 @@
 import Dispatch
-import Foundation
 import Synchronization
+import Watcher
 
 /// The pool of slots an item runs in. External programs are heavy (an AI call, a converter), so
 /// they get their own, smaller pool and never take the slots of renders.
@@ -13,7 +13,7 @@ enum SlotClass: Int, Sendable, CaseIterable {
 /// The one executor of a process, which every entry point (build, batch, retry, the daemon)
 /// submits to: bounded slots per `SlotClass`, a priority queue, and no barrier anywhere.
 ///
-/// - Each class has at most `limit` jobs running, each on a `Thread` of its own with a 16 MB stack
+/// - Each class has at most `limit` jobs running, each on a thread of its own with a 16 MB stack
 ///   (deep templates recurse deeply; jobs block on files and processes, so never on the Swift
 ///   concurrency pool). Threads are made on demand (or ahead of it: `prestart`) and end after
 ///   10 s without work.
@@ -136,18 +136,32 @@ final class Executor: Sendable {
     /// millisecond or more to start, and the first parallel step (loading the configs) would
     /// otherwise run on the calling thread alone meanwhile.
     func prestart(_ slot: SlotClass) {
-        let actions = state.withLock { state -> [Action] in
-            var actions: [Action] = []
+        let workers = state.withLock { state -> [Worker] in
+            var workers: [Worker] = []
             while state.threads[slot.rawValue] < state.limits[slot.rawValue] {
                 let worker = Worker(id: state.nextWorkerID, slot: slot, wake: DispatchSemaphore(value: 0))
                 state.nextWorkerID += 1
                 state.threads[slot.rawValue] += 1
                 state.idle[slot.rawValue].append(worker)
-                actions.append(.start(id: worker.id, slot: slot, wake: worker.wake))
+                workers.append(worker)
             }
-            return actions
+            return workers
         }
-        perform(actions)
+        for worker in workers {
+            do {
+                try startDetachedThread(name: "regen-\(slot)-\(worker.id)", stackSize: Self.threadStackSize) { [self] in work(worker) }
+            } catch {
+                // No thread to be had: the slot is made on demand later, unless a job was
+                // handed to this worker meanwhile, which then runs here as `perform` does.
+                let handed = state.withLock { state -> Bool in
+                    guard state.assigned[worker.id] == nil else { return true }
+                    state.idle[slot.rawValue].removeAll { $0.id == worker.id }
+                    state.threads[slot.rawValue] -= 1
+                    return false
+                }
+                if handed { work(worker) }
+            }
+        }
     }
 
     /// A fresh group number for `submit` and `withdraw`.
@@ -242,10 +256,14 @@ final class Executor: Sendable {
             case .wake(let semaphore):
                 semaphore.signal()
             case .start(let id, let slot, let wake):
-                let thread = Thread { [self] in self.work(Worker(id: id, slot: slot, wake: wake)) }
-                thread.stackSize = Self.threadStackSize
-                thread.name = "regen-\(slot)-\(id)"
-                thread.start()
+                let worker = Worker(id: id, slot: slot, wake: wake)
+                do {
+                    try startDetachedThread(name: "regen-\(slot)-\(id)", stackSize: Self.threadStackSize) { [self] in work(worker) }
+                } catch {
+                    // No thread to be had (the process is at its limit): the job runs here rather
+                    // than never, and the caller waits for it.
+                    work(worker)
+                }
             }
         }
     }

@@ -1,6 +1,5 @@
 import Documents
 import Dispatch
-import Foundation
 import Jinja
 import Synchronization
 

@@ -1,5 +1,6 @@
 import Documents
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The last run of `regen build`, `regen batch` or `regen retry`, kept in the state folder
 /// (`.regen/last-run.json`) so that `regen retry` can run its failed items again, with the same
@@ -72,7 +73,7 @@ struct LastRun {
         let target = Self.path(project)
         let temporary = folder + "/.\(Self.fileName).\(getpid()).tmp"
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try System.makeFolders(folder)
             let bytes = Array((document.jsonText + "\n").utf8)
             let fd = try System.retrying("open") { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
             defer { close(fd) }

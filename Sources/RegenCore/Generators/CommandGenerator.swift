@@ -1,5 +1,5 @@
 import Documents
-import Foundation
+import FoundationEssentials
 import Jinja
 
 /// `command`: an external program. The merged context goes to its standard input as JSON, its
@@ -34,7 +34,7 @@ enum CommandGenerator {
         } catch {
             throw Diagnostic(file: config.file, "Command '\(program)' could not start: \(error)")
         }
-        let stderr = outcome.errorTail.trimmingCharacters(in: .whitespacesAndNewlines)
+        let stderr = outcome.errorTail.trimmingWhitespace()
         if outcome.timedOut {
             throw Diagnostic(file: config.file, "Command '\(program)' timed out after "
                              + "\(formatSeconds(settings.batch.itemTimeoutSeconds)) s and was killed")

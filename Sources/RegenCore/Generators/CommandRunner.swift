@@ -1,15 +1,19 @@
-import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
 import Jinja
 
 /// Runs an external program: `input` on its standard input, its standard output collected, the
 /// end of its standard error kept, and its whole process group killed when time runs out (the
 /// deadline of `stop`) or `stop` is cancelled.
 ///
-/// Blocks the calling thread (a build worker `Thread`, never a Task). The three streams are
+/// Blocks the calling thread (a build worker thread, never a Task). The three streams are
 /// socket pairs made with `SOCK_CLOEXEC`, so no other child started at the same moment inherits
 /// them (its copy would hold our end-of-file back), and the input is written with `MSG_NOSIGNAL`,
 /// so a program that does not read it cannot kill us with SIGPIPE.
+///
+/// The program leads a process group of its own, so that a kill reaches everything it started,
+/// and starts with every signal at its default and none blocked, whatever `regen` itself was
+/// given (`nohup` makes it ignore SIGHUP, a shell in the background SIGINT).
 enum CommandRunner {
     struct Outcome {
         var status: Int32
@@ -27,16 +31,6 @@ enum CommandRunner {
     static func run(executable: String, arguments: [String], directory: String, environment: [String: String],
                     input: [UInt8], stop: RenderCancellation) throws -> Outcome {
         let stdin = try socketPair(), stdout = try socketPair(), stderr = try socketPair()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment
-        process.standardInput = FileHandle(fileDescriptor: stdin.child, closeOnDealloc: false)
-        process.standardOutput = FileHandle(fileDescriptor: stdout.child, closeOnDealloc: false)
-        process.standardError = FileHandle(fileDescriptor: stderr.child, closeOnDealloc: false)
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { @Sendable _ in exited.signal() }
         // The parent ends, closed exactly once: by the loop when a stream ends (it sets the
         // variable to -1) or here. Closing a number twice would close whatever descriptor another
         // thread opened under it in between (another item's pipe, a file being written).
@@ -44,13 +38,12 @@ enum CommandRunner {
         defer {
             for fd in [inputFD, outputFD, errorFD] where fd >= 0 { close(fd) }
         }
-        do {
-            try process.run()
-        } catch {
-            for fd in [stdin.child, stdout.child, stderr.child] { close(fd) }
-            throw error
+        let spawned = Result { () throws(System.Failure) in
+            try spawn(executable, arguments: arguments, directory: directory, environment: environment,
+                      streams: [stdin.child, stdout.child, stderr.child])
         }
         for fd in [stdin.child, stdout.child, stderr.child] { close(fd) }
+        let pid = try spawned.get()
 
         var outcome = Outcome(status: 0, signaled: false, output: [], errorTail: "", timedOut: false, outputTooLarge: false)
         var errorBytes: [UInt8] = []
@@ -101,12 +94,17 @@ enum CommandRunner {
             }
         }
         if outcome.timedOut || outcome.outputTooLarge {
-            // The child leads its own process group (Foundation.Process): end the whole tree.
-            kill(-process.processIdentifier, SIGKILL)
+            // The child leads its own process group: end the whole tree. It is not reaped yet, so
+            // its number cannot have gone to another process.
+            kill(-pid, SIGKILL)
         }
-        exited.wait()
-        outcome.status = process.terminationStatus
-        outcome.signaled = process.terminationReason == .uncaughtSignal
+        var status: Int32 = 0
+        try System.retrying("waitpid") { waitpid(pid, &status, 0) }
+        // The wait status: the signal in the low 7 bits when killed by one, else the exit code
+        // in the next byte (glibc's WTERMSIG and WEXITSTATUS, macros Swift does not import).
+        let signal = status & 0x7f
+        outcome.signaled = signal != 0
+        outcome.status = outcome.signaled ? signal : (status >> 8) & 0xff
         outcome.errorTail = String(decoding: errorBytes.suffix(errorTailBytes), as: UTF8.self)
         return outcome
     }
@@ -125,6 +123,68 @@ enum CommandRunner {
             close(fd)
             fd = -1
             return false
+        }
+    }
+
+    /// Starts `executable` in `directory` with `streams` as its standard input, output and error,
+    /// and only those: the rest of our descriptors are closed in the child (most are close-on-exec
+    /// already; this also covers any we inherited without it). Returns its process id.
+    private static func spawn(_ executable: String, arguments: [String], directory: String, environment: [String: String],
+                              streams: [Int32]) throws(System.Failure) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        try check("posix_spawn_file_actions_init", posix_spawn_file_actions_init(&actions))
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for (target, stream) in streams.enumerated() {
+            try check("posix_spawn_file_actions_adddup2", posix_spawn_file_actions_adddup2(&actions, stream, Int32(target)))
+        }
+        if let closeFrom = GNUSpawn.closeFrom {
+            try check("posix_spawn_file_actions_addclosefrom_np", closeFrom(&actions, 3))
+        }
+        guard let changeFolder = GNUSpawn.changeFolder else {
+            throw System.Failure(operation: "posix_spawn_file_actions_addchdir_np", code: ENOSYS)
+        }
+        try check("posix_spawn_file_actions_addchdir_np", changeFolder(&actions, directory))
+
+        var attributes = posix_spawnattr_t()
+        try check("posix_spawnattr_init", posix_spawnattr_init(&attributes))
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        try check("posix_spawnattr_setsigmask", posix_spawnattr_setsigmask(&attributes, &noSignals))
+        try check("posix_spawnattr_setsigdefault", posix_spawnattr_setsigdefault(&attributes, &allSignals))
+        // Process group 0: the child's own number.
+        try check("posix_spawnattr_setpgroup", posix_spawnattr_setpgroup(&attributes, 0))
+        try check("posix_spawnattr_setflags", posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)))
+
+        // The child changes folder before it runs the program: a relative path would be looked
+        // up from there, not from here.
+        let path = executable.hasPrefix("/") ? executable : FileManager.default.currentDirectoryPath + "/" + executable
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid: pid_t = 0
+        try check("posix_spawn", posix_spawn(&pid, path, &actions, &attributes, argv, envp))
+        return pid
+    }
+
+    /// posix_spawn's functions return the error number rather than setting `errno`.
+    private static func check(_ operation: String, _ code: Int32) throws(System.Failure) {
+        if code != 0 { throw System.Failure(operation: operation, code: code) }
+    }
+
+    /// glibc's posix_spawn extensions, which the Glibc module does not export: `addchdir_np`
+    /// (glibc 2.29) and `addclosefrom_np` (2.34).
+    private enum GNUSpawn {
+        typealias ChangeFolder = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+        static let changeFolder = symbol("posix_spawn_file_actions_addchdir_np", as: ChangeFolder.self)
+        static let closeFrom = symbol("posix_spawn_file_actions_addclosefrom_np", as: CloseFrom.self)
+
+        private static func symbol<T>(_ name: String, as type: T.Type) -> T? {
+            dlsym(UnsafeMutableRawPointer(bitPattern: 0), name).map { unsafeBitCast($0, to: type) }
         }
     }
 

@@ -1,4 +1,3 @@
-import Foundation
 import Documents
 
 /// `demonstration`, as Chora Compose's DemonstrationGenerator: the elements' `example_output`
@@ -31,7 +30,7 @@ enum DemonstrationGenerator {
             values[name] ?? outputs.first { $0.name == name }?.text ?? context.lookup(name)?.printed
         }
         // Chora Compose writes line breaks and tabs in pattern templates as `\n` and `\t`.
-        return filled.replacingOccurrences(of: "\\n", with: "\n").replacingOccurrences(of: "\\t", with: "\t")
+        return filled.replacing("\\n", with: "\n").replacing("\\t", with: "\t")
     }
 
     /// `elements.intro.example_output` or `elements.0.example_output`: by name, then by index.

@@ -16,12 +16,12 @@ enum Placeholders {
         var rest = Substring(text)
         var line = 1
         var lineStart = text.startIndex
-        while let open = rest.range(of: "{{") {
+        while let open = rest.firstRange(of: "{{") {
             output += rest[..<open.lowerBound]
             for character in rest[..<open.lowerBound] where character == "\n" { line += 1 }
             if let lastBreak = text[..<open.lowerBound].lastIndex(of: "\n") { lineStart = text.index(after: lastBreak) }
             let afterOpen = rest[open.upperBound...]
-            guard let close = afterOpen.range(of: "}}") else {
+            guard let close = afterOpen.firstRange(of: "}}") else {
                 output += rest[open.lowerBound...]
                 return output
             }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import Synchronization
 
 /// Writes outputs under the output root with the promises of DESIGN.md: a file is never seen
@@ -39,9 +39,9 @@ struct OutputWriter: Sendable {
     /// Opens (creating as needed) the root, then each folder below it without following links.
     private func openFolder(_ folders: [String], for path: String) throws(Diagnostic) -> Int32 {
         do {
-            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            try System.makeFolders(root)
         } catch {
-            throw Diagnostic(file: root, "cannot create the output folder: \(error.localizedDescription)")
+            throw Diagnostic(file: root, "cannot create the output folder: \(error)")
         }
         var current = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard current >= 0 else { throw Diagnostic(file: root, "cannot open the output folder: \(String(cString: strerror(errno)))") }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Reads the files a project is made of, refusing what no project file should be: something
 /// other than a regular file, or a file larger than `limit` (a runaway data file would otherwise
@@ -40,7 +40,7 @@ enum InputFile {
     }
 
     static func megabytes(_ bytes: Int) -> String {
-        String(format: "%.1f MB", Double(bytes) / 1_048_576)
+        String(cFormat: "%.1f MB", Double(bytes) / 1_048_576)
     }
 
     /// The path with every symbolic link resolved, or nil when it does not exist.
@@ -48,6 +48,31 @@ enum InputFile {
         guard let pointer = realpath(path, nil) else { return nil }
         defer { free(pointer) }
         return String(cString: pointer)
+    }
+
+    /// Calls `body` with the path, relative to `folder`, of everything below it but folders, in no
+    /// particular order; a name `include` refuses is skipped, a folder's with all it holds.
+    /// Links are listed, not followed into. `readdir` rather than FileManager's enumerator, which
+    /// costs a `stat` and several string copies per file: `regen build` lists the configs folder
+    /// on every run.
+    static func forEachFile(below folder: String, including include: (String) -> Bool = { _ in true },
+                            _ body: (String) -> Void) {
+        func walk(_ path: String, _ relative: String) {
+            guard let directory = opendir(path) else { return }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                guard name != ".", name != "..", include(name) else { continue }
+                var isFolder = entry.pointee.d_type == DT_DIR
+                if entry.pointee.d_type == DT_UNKNOWN {
+                    var status = stat()
+                    isFolder = lstat(path + "/" + name, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+                }
+                let file = relative.isEmpty ? name : relative + "/" + name
+                if isFolder { walk(path + "/" + name, file) } else { body(file) }
+            }
+        }
+        walk(folder, "")
     }
 
     /// Whether `path` is `folder` or lies inside it (both resolved paths).

@@ -1,5 +1,6 @@
 import Documents
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 import YAML
 
@@ -28,8 +29,8 @@ struct Project: Sendable {
         Executor.shared.configure(settings)
         Executor.shared.prestart(.render)
         let configsFolder = root + "/" + settings.configs
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: configsFolder, isDirectory: &isFolder), isFolder.boolValue else {
+        var isFolder = false
+        guard FileManager.default.fileExists(atPath: configsFolder, isDirectory: &isFolder), isFolder else {
             throw Diagnostic(file: settings.configs, "no configs folder in \(root) (run regen in the project's folder or pass --project DIR)")
         }
         // Reading and decoding thousands of configs is a real share of a build: on the executor's
@@ -61,30 +62,10 @@ struct Project: Sendable {
     /// and editor leftovers are not configs.
     static func configFiles(in folder: String, root: String) -> [String] {
         var files: [String] = []
-        collectConfigFiles(root + "/" + folder, relative: folder, into: &files)
-        return files.sorted()
-    }
-
-    /// `readdir` rather than FileManager's enumerator, which costs a `stat` and several string
-    /// copies per file: `regen build` lists the configs folder on every run. Links are listed,
-    /// not followed into (as the enumerator does).
-    private static func collectConfigFiles(_ path: String, relative: String, into files: inout [String]) {
-        guard let directory = opendir(path) else { return }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            guard !isHiddenOrLeftover(name) else { continue }
-            var isFolder = entry.pointee.d_type == DT_DIR
-            if entry.pointee.d_type == DT_UNKNOWN {
-                var status = stat()
-                isFolder = lstat(path + "/" + name, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
-            }
-            if isFolder {
-                collectConfigFiles(path + "/" + name, relative: relative + "/" + name, into: &files)
-            } else if isConfigFileName(name) {
-                files.append(relative + "/" + name)
-            }
+        InputFile.forEachFile(below: root + "/" + folder, including: { !isHiddenOrLeftover($0) }) { file in
+            if isConfigFileName(ProjectPath.lastComponent(file)) { files.append(folder + "/" + file) }
         }
+        return files.sorted()
     }
 
     /// Hidden files and folders, and editor leftovers (`x.json~`): never configs. (Bytes, not

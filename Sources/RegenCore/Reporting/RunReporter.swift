@@ -1,6 +1,7 @@
 import Dispatch
 import Documents
-import Foundation
+import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// Shows a run while it goes: a progress bar on standard error when that is a terminal
@@ -135,7 +136,7 @@ final class RunReporter: RunObserver {
         let filled = min(width, Int((fraction * Double(width)).rounded(.down)))
         let full = String(repeating: "█", count: filled), empty = String(repeating: "░", count: width - filled)
         let cells = color ? "\u{1B}[32m\(full)\u{1B}[0m\(empty)" : full + empty
-        return "[\(cells)] \(Int((fraction * 100).rounded(.down)))% (\(done)/\(total)) " + String(format: "%.1fs", seconds)
+        return "[\(cells)] \(Int((fraction * 100).rounded(.down)))% (\(done)/\(total)) " + String(cFormat: "%.1fs", seconds)
     }
 
     private func draw(force: Bool) {

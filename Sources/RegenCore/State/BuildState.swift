@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What the last builds left in the state folder (`.regen/build-state`): for each config and
 /// variant, the digest of every file it read and of the output it wrote, and for each of those
@@ -62,7 +63,7 @@ struct BuildState: Sendable, Equatable {
     /// Writes the state to `folder` (created as needed): a temporary file beside it, then a rename,
     /// so that a reader sees the old state or the new one, never half of one.
     func save(stateFolder folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try System.makeFolders(folder)
         let bytes = encoded()
         let temporary = folder + "/.\(Self.fileName).\(getpid()).tmp"
         let descriptor = try System.retrying("open") { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }

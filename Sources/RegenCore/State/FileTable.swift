@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import Synchronization
 
 /// What `stat` says about a file. When none of it changed since the file was hashed, the file's
@@ -164,14 +164,9 @@ struct FileTable {
     /// whose template names another at render time depends on this.
     private mutating func folderEntry(_ relative: String) -> FileEntry {
         let folder = String(relative.dropLast(Self.everything.count))
-        guard let walker = FileManager.default.enumerator(atPath: root + "/" + folder) else {
-            return FileEntry(stamp: nil, digest: .absent, racy: false)
-        }
+        // Links are listed as files and followed when read, as the template loader follows them.
         var files: [String] = []
-        while let name = walker.nextObject() as? String {
-            // Links are followed when read, as the template loader follows them.
-            if walker.fileAttributes?[.type] as? FileAttributeType != .typeDirectory { files.append(name) }
-        }
+        InputFile.forEachFile(below: root + "/" + folder) { files.append($0) }
         var builder = DigestBuilder()
         for name in files.sorted() {
             builder.add(name)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Jinja
 import Synchronization
 
@@ -72,8 +72,8 @@ struct IncrementalBuild {
         let root = ProjectPath.absolute(given)
         guard let resolvedRoot = InputFile.resolved(root) else { return try whole() }
         let settings = try Project.loadSettings(root: root)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root + "/" + settings.configs, isDirectory: &isFolder), isFolder.boolValue else {
+        var isFolder = false
+        guard FileManager.default.fileExists(atPath: root + "/" + settings.configs, isDirectory: &isFolder), isFolder else {
             return try whole()
         }
         let project = Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: [], problems: [])

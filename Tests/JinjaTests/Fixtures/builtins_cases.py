@@ -240,10 +240,16 @@ F("urlencode", "a b&c/d é"); F("urlencode", {"a": "b c", "d/": 1}); F("urlencod
 F("urlize", html); F("urlize", html, 10, True, "_blank"); F("urlize", html, rel="x", autoescape=True)
 F("urlize", "see (http://x.com/a_(b)) and <www.y.org>. mailto:a@b.cc, c@d.com. ftp://z", extra_schemes=["ftp://"])
 F("urlize", "a.com foo.org example.com/x 1.2.3.4 http://1.2.3.4:80/x http://[::1]/ x@y a@b.c")
-F("urlize", "x", extra_schemes=["bad scheme"])
+F("urlize", "x", extra_schemes=["bad scheme"]); F("urlize", "x", extra_schemes=["ftp:\n"])
+F("urlize", "HTTP://Example.COM WWW.Ex.ORG https://ex.xn--p1ai/a http://10.0.0.1:8080/x https://1.2.3.4444 "
+            "http://[fe80::1:2]:80/p http://[1:2:3] http://[12345::1] x.com: ab.info a.b.com https://ſub.x.de http://x.İnfo")
+F("urlize", "mail@exämple.com a@b_c.de a@-b.c a@b.c- a@b..c mailto:x@y.zz mailto:@y.z x²@y.z ٣٣.com (www.a-b.org).")
+F("urlize", "tel:123 ab+c:x tel:", extra_schemes=["tel:", "ab+c:"])
 F("wordcount", "Hello, world! foo_bar 12 é"); F("wordcount", "")
 F("wordwrap", text, 10); F("wordwrap", text, 5, False); F("wordwrap", text, 7, break_on_hyphens=False)
 F("wordwrap", text, 6, wrapstring="<br>"); F("wordwrap", "a--b c---d well--known", 4); F("wordwrap", "x", 0)
+F("wordwrap", "ab-cdefghijkl", 3); F("wordwrap", "X ²--mailto:n192.168", 5)
+F("wordwrap", "self-contained x--y a---b e.g.--and 12-34 über-groß", 6)
 F("xmlattr", {"class": "x<", "n": None, "id": 1}); F("xmlattr", {"class": "x<"}, False, autoescape=True); F("xmlattr", {"a b": 1})
 
 # lenient and strict undefined through filters
