@@ -4,10 +4,7 @@ import Jinja
 
 /// One output to produce: a config, and which of its targets.
 struct BuildItem: Sendable {
-    /// Behind one reference: an item is copied into its job, its place in the schedule and its
-    /// result, and a config holds a dozen references of its own.
-    private let shared: SharedConfig
-    var config: ContentConfig { shared.config }
+    let config: ContentConfig
     var target: ContentConfig.Target
     /// Context merged over everything else (a batch operation's `context`).
     var extra: Document?
@@ -15,15 +12,10 @@ struct BuildItem: Sendable {
     var customOutput: Bool
 
     init(config: ContentConfig, target: ContentConfig.Target, extra: Document? = nil, customOutput: Bool = false) {
-        shared = SharedConfig(config)
+        self.config = config
         self.target = target
         self.extra = extra
         self.customOutput = customOutput
-    }
-
-    private final class SharedConfig: Sendable {
-        let config: ContentConfig
-        init(_ config: ContentConfig) { self.config = config }
     }
 
     /// `monthly-report` or `monthly-report (variant 2)`.

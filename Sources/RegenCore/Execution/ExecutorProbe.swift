@@ -24,10 +24,10 @@ public enum ExecutorProbe {
 
         var settings = ProjectSettings()
         settings.batch.maxBatchSize = 10
-        let config = ContentConfig(id: "probe", idMark: Mark(line: 1, column: 1), file: "configs/probe.json",
-                                   source: SourceFile(name: "configs/probe.json", bytes: []), generator: .templateFill,
-                                   context: .null(Mark(line: 1, column: 1)),
-                                   targets: [])
+        let config = ContentConfig(.init(id: "probe", idMark: Mark(line: 1, column: 1), file: "configs/probe.json",
+                                         source: SourceFile(name: "configs/probe.json", bytes: []), generator: .templateFill,
+                                         context: .null(Mark(line: 1, column: 1)),
+                                         targets: []))
         let target = ContentConfig.Target(variant: nil, output: "probe.txt", mark: Mark(line: 1, column: 1))
         let buildItems = Array(repeating: BuildItem(config: config, target: target), count: items)
         let work: @Sendable (BuildItem, ItemBudget) -> ItemResult = { item, _ in

@@ -1,10 +1,16 @@
 import Documents
 
 extension ContentConfig {
+    /// Decodes a parsed config file. `file` is its path relative to the project root.
+    convenience init(_ document: Document, source: SourceFile, file: String) throws(Diagnostic) {
+        self.init(try Fields(document, source: source, file: file))
+    }
+}
+
+extension ContentConfig.Fields {
     static let nativeKeys = ["id", "generator", "template", "context", "required_context", "output",
                              "priority", "variants", "command", "elements", "description", "$schema"]
 
-    /// Decodes a parsed config file. `file` is its path relative to the project root.
     init(_ document: Document, source: SourceFile, file: String) throws(Diagnostic) {
         let top = try MappingReader(document, source: source)
         self.file = file
@@ -85,7 +91,7 @@ extension ContentConfig {
                 guard let name = try variable.string("name") else {
                     throw variable.source.error(at: variable.mark, "'\(path)' needs a 'name'")
                 }
-                self.variables.append(PatternVariable(name: name, source: try variable.string("source"),
+                self.variables.append(ContentConfig.PatternVariable(name: name, source: try variable.string("source"),
                                                       defaultValue: try variable.string("default")))
             }
         }
@@ -122,9 +128,9 @@ extension ContentConfig {
     private mutating func decodeTargets(_ top: MappingReader, defaultOutput: String) throws(Diagnostic) {
         let variants = try top.list("variants") ?? []
         if let output = try Self.decodeOutput(top) {
-            targets.append(Target(variant: nil, output: output, mark: top["output"]?.mark ?? top.mark))
+            targets.append(ContentConfig.Target(variant: nil, output: output, mark: top["output"]?.mark ?? top.mark))
         } else if variants.isEmpty {
-            targets.append(Target(variant: nil, output: defaultOutput, mark: top.mark))
+            targets.append(ContentConfig.Target(variant: nil, output: defaultOutput, mark: top.mark))
         }
         for (index, (path, item)) in variants.enumerated() {
             let variant = try MappingReader(item, source: top.source, path: path)
@@ -137,7 +143,7 @@ extension ContentConfig {
                 _ = try MappingReader(value, source: top.source, path: variant.keyPath("context"))
                 context = value
             }
-            targets.append(Target(variant: index, context: context, output: output, mark: variant["output"]?.mark ?? variant.mark))
+            targets.append(ContentConfig.Target(variant: index, context: context, output: output, mark: variant["output"]?.mark ?? variant.mark))
         }
     }
 
@@ -170,12 +176,12 @@ extension ContentConfig {
         return id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
-    private static func decodeElements(_ top: MappingReader) throws(Diagnostic) -> [Element] {
-        var elements: [Element] = []
+    private static func decodeElements(_ top: MappingReader) throws(Diagnostic) -> [ContentConfig.Element] {
+        var elements: [ContentConfig.Element] = []
         for (index, (path, item)) in (try top.list("elements") ?? []).enumerated() {
             let element = try MappingReader(item, source: top.source, path: path)
             let name = try element.string("name") ?? String(index)
-            elements.append(Element(name: name, exampleOutput: try element.string("example_output") ?? ""))
+            elements.append(ContentConfig.Element(name: name, exampleOutput: try element.string("example_output") ?? ""))
         }
         return elements
     }
