@@ -73,6 +73,9 @@ public final class Environment: Sendable {
     private let testNames: Set<String>
     /// Template sources, loaded once and shared by every thread.
     private let sources = Mutex<[String: TemplateSource]>([:])
+    /// Every template parsed so far, by the generation it was parsed in: another thread borrows it
+    /// rather than parsing it again (see `template(named:)`).
+    private let parsed = Mutex<[String: (generation: Int, template: Template)]>([:])
     /// Bumped by `invalidate`, so that every thread drops the templates it parsed.
     private let generation = Atomic<Int>(0)
     /// Tells this environment's per-thread caches from another's (see `ThreadTemplates`).
@@ -96,14 +99,31 @@ public final class Environment: Sendable {
         try parse(TemplateSource(name: name, text: text))
     }
 
-    /// The template called `name`, loaded once and parsed once per thread. Each thread renders
-    /// its own copy of the tree: threads that share one tree contend on the reference counts of
-    /// its nodes, which cost a third of the throughput of two render slots.
+    /// A thread renders a tree another thread parsed this many times before it parses its own.
+    static let borrowedRendersBeforeOwnTree = 8
+
+    /// The template called `name`, loaded once and parsed once, or once per thread for the ones
+    /// each thread renders often. Threads that render one tree at the same time contend on the
+    /// reference counts of its nodes (a template behind every item of a run cost a third of the
+    /// throughput of two render slots); but parsing every template on every thread duplicated a
+    /// share of a run whose items use many templates a few times each. So a thread borrows the
+    /// tree another one parsed, and parses its own after `borrowedRendersBeforeOwnTree` renders.
     public func template(named name: String) throws -> Template {
-        let local = ThreadTemplates.cache(for: identity, generation: generation.load(ordering: .acquiring))
+        let current = generation.load(ordering: .acquiring)
+        let local = ThreadTemplates.cache(for: identity, generation: current)
         if let template = local.templates[name] { return template }
+        if let borrowed = local.borrowed[name], borrowed.renders < Self.borrowedRendersBeforeOwnTree {
+            local.borrowed[name]?.renders += 1
+            return borrowed.template
+        }
+        if local.borrowed[name] == nil, let shared = parsed.withLock({ $0[name] }), shared.generation == current {
+            local.borrowed[name] = (shared.template, 1)
+            return shared.template
+        }
         let template = try parse(source(named: name))
+        local.borrowed[name] = nil
         local.templates[name] = template
+        parsed.withLock { $0[name] = (current, template) }
         return template
     }
 
@@ -121,6 +141,7 @@ public final class Environment: Sendable {
             guard let names else { sources.removeAll(); return }
             for name in names { sources[name] = nil }
         }
+        parsed.withLock { $0.removeAll() }
         generation.add(1, ordering: .releasing)
     }
 

@@ -1,12 +1,15 @@
 import Glibc
 
-/// The templates one thread has parsed for one environment. A thread keeps one such cache, for
-/// the environment it rendered with last; switching environments or an `invalidate` starts a
-/// new one. Only its own thread touches it.
+/// The templates one thread has parsed, or borrowed, for one environment. A thread keeps one
+/// such cache, for the environment it rendered with last; switching environments or an
+/// `invalidate` starts a new one. Only its own thread touches it.
 final class ThreadTemplates {
     let environment: Int
     let generation: Int
+    /// Parsed by this thread.
     var templates: [String: Template] = [:]
+    /// Parsed by another thread, and how many times this one has rendered them.
+    var borrowed: [String: (template: Template, renders: Int)] = [:]
 
     private init(environment: Int, generation: Int) {
         self.environment = environment
