@@ -11,6 +11,8 @@ final class ContentConfig: Sendable {
 
     init(_ fields: Fields) { self.fields = fields }
 
+    /// Inlined, so that `config.id` compiles to a field load rather than a key path lookup.
+    @inline(__always)
     subscript<Value>(dynamicMember keyPath: KeyPath<Fields, Value>) -> Value { fields[keyPath: keyPath] }
 
     /// What the config file says, decoded (`ContentConfig+Decode.swift`).
