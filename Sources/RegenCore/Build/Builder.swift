@@ -18,6 +18,11 @@ struct BuildItem: Sendable {
         self.customOutput = customOutput
     }
 
+    /// One item per target of `config`.
+    static func all(of config: ContentConfig) -> [BuildItem] {
+        config.targets.map { BuildItem(config: config, target: $0) }
+    }
+
     /// `monthly-report` or `monthly-report (variant 2)`.
     var name: String {
         target.variant.map { "\(config.id) (variant \($0 + 1))" } ?? config.id
@@ -53,13 +58,7 @@ enum Builder {
 
     /// The items for `ids` (every config when empty), and one failure for each unknown id.
     static func items(_ project: Project, ids: [String]) -> (items: [BuildItem], missing: [ItemResult]) {
-        var items: [BuildItem] = []
-        if ids.isEmpty {
-            items.reserveCapacity(project.configs.count)
-            for config in project.configs {
-                for target in config.targets { items.append(BuildItem(config: config, target: target)) }
-            }
-        }
+        var items = ids.isEmpty ? project.items : []
         var missing: [ItemResult] = []
         for id in ids {
             guard let config = project.config(id: id) else {
@@ -67,7 +66,7 @@ enum Builder {
                 missing.append(ItemResult(item: nil, status: .failed(Diagnostic(message)), seconds: 0))
                 continue
             }
-            items += config.targets.map { BuildItem(config: config, target: $0) }
+            items += BuildItem.all(of: config)
         }
         return (items, missing)
     }

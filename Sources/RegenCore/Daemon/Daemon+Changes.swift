@@ -71,7 +71,7 @@ extension Daemon {
         }
         let items = affected.sorted().flatMap { id -> [BuildItem] in
             guard let config = configsByID[id] else { return [] }
-            return config.targets.map { BuildItem(config: config, target: $0) }
+            return BuildItem.all(of: config)
         }
         submit(items, reason: reason, changed: changed, waiter: waiter)
     }

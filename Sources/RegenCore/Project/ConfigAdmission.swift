@@ -20,6 +20,9 @@ final class ConfigAdmission: Sendable {
     private struct Checks {
         var configs: [ContentConfig] = []
         var problems: [Diagnostic] = []
+        /// Made here, while each config is fresh in the cache, rather than in a pass over every
+        /// config afterwards on one thread.
+        var items: [BuildItem] = []
         var fileOfID: [String: String] = [:]
         var idOfOutput: [String: String] = [:]
 
@@ -51,6 +54,7 @@ final class ConfigAdmission: Sendable {
             fileOfID[config.id] = config.file
             for target in config.targets { idOfOutput[target.output] = config.id }
             configs.append(config)
+            items += BuildItem.all(of: config)
         }
     }
 
@@ -62,6 +66,7 @@ final class ConfigAdmission: Sendable {
         deliveries = Mutex(Deliveries(waiting: Array(repeating: nil, count: count)))
         checks.withLock { checks in
             checks.configs.reserveCapacity(count)
+            checks.items.reserveCapacity(count)
             checks.fileOfID.reserveCapacity(count)
             checks.idOfOutput.reserveCapacity(count)
         }
@@ -97,8 +102,9 @@ final class ConfigAdmission: Sendable {
         return run
     }
 
-    /// Every admitted config in file order, and the problems found; once all are delivered.
-    var admitted: (configs: [ContentConfig], problems: [Diagnostic]) {
-        checks.withLock { ($0.configs, $0.problems) }
+    /// Every admitted config in file order, the problems found, and the configs' items; once all
+    /// are delivered.
+    var admitted: (configs: [ContentConfig], problems: [Diagnostic], items: [BuildItem]) {
+        checks.withLock { ($0.configs, $0.problems, $0.items) }
     }
 }

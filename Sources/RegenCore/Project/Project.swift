@@ -14,6 +14,19 @@ struct Project: Sendable {
     let settings: ProjectSettings
     let configs: [ContentConfig]
     let problems: [Diagnostic]
+    /// Every output of every config, in file order.
+    let items: [BuildItem]
+
+    /// `items` are those of `configs` unless given (`load` makes them as each config is admitted).
+    init(root: String, resolvedRoot: String, settings: ProjectSettings, configs: [ContentConfig], problems: [Diagnostic],
+         items: [BuildItem]? = nil) {
+        self.root = root
+        self.resolvedRoot = resolvedRoot
+        self.settings = settings
+        self.configs = configs
+        self.problems = problems
+        self.items = items ?? configs.flatMap(BuildItem.all(of:))
+    }
 
     static let settingsFile = "watch.yaml"
     static let configExtensions: Set<String> = ["json", "yaml", "yml"]
@@ -41,8 +54,8 @@ struct Project: Sendable {
             admission.deliver(Result { () throws(Diagnostic) in try loadConfig(files[index], root: root, resolvedRoot: resolvedRoot) },
                               at: index)
         }
-        let (configs, problems) = admission.admitted
-        return Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: configs, problems: problems)
+        let (configs, problems, items) = admission.admitted
+        return Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: configs, problems: problems, items: items)
     }
 
     static func loadSettings(root: String) throws(Diagnostic) -> ProjectSettings {
