@@ -20,10 +20,10 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// System calls, each retried on `EINTR`, with `errno` turned into a `SystemError`.
-enum SystemCall {
+public enum SystemCall {
     /// Runs `call` until it does not fail with `EINTR`; a result of -1 becomes a `SystemError`.
     @discardableResult
-    static func retrying<T: BinaryInteger>(_ operation: String, path: String? = nil,
+    public static func retrying<T: BinaryInteger>(_ operation: String, path: String? = nil,
                                            _ call: () -> T) throws(SystemError) -> T {
         while true {
             let result = call()

@@ -36,8 +36,8 @@ enum ControlSocket {
         }
     }
 
-    static func makeSocket() throws(System.Failure) -> Int32 {
-        try System.retrying("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+    static func makeSocket() throws(SystemError) -> Int32 {
+        try SystemCall.retrying("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
     }
 
     /// Sends all of `text`; `MSG_NOSIGNAL`, so a peer that went away is an error, not a SIGPIPE.
@@ -115,20 +115,20 @@ final class ControlServer: Sendable {
 
     /// Binds `path`. A socket file left by a daemon that died is replaced: the caller holds the
     /// daemon lock, so no live daemon owns it.
-    init(path: String) throws(System.Failure) {
+    init(path: String) throws(SystemError) {
         self.path = path
         unlink(path)
         let descriptor = try ControlSocket.makeSocket()
         let bound = ControlSocket.withAddress(path) { bind(descriptor, $0, $1) }
         guard bound == 0, listen(descriptor, 64) == 0 else {
-            let failure = System.Failure(operation: "bind \(path)", code: errno)
+            let failure = SystemError(operation: "bind \(path)", code: errno)
             close(descriptor)
             throw failure
         }
         chmod(path, 0o600)
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else {
-            let failure = System.Failure(operation: "pipe", code: errno)
+            let failure = SystemError(operation: "pipe", code: errno)
             close(descriptor)
             unlink(path)
             throw failure

@@ -1,6 +1,7 @@
 import Documents
 import FoundationEssentials
 import Glibc
+import Watcher
 
 /// The last run of `regen build`, `regen batch` or `regen retry`, kept in the state folder
 /// (`.regen/last-run.json`) so that `regen retry` can run its failed items again, with the same
@@ -75,16 +76,16 @@ struct LastRun {
         do {
             try System.makeFolders(folder)
             let bytes = Array((document.jsonText + "\n").utf8)
-            let fd = try System.retrying("open") { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+            let fd = try SystemCall.retrying("open") { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
             defer { close(fd) }
             var offset = 0
             while offset < bytes.count {
-                let count = try System.retrying("write") {
+                let count = try SystemCall.retrying("write") {
                     bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
                 }
                 offset += count
             }
-            try System.retrying("rename") { rename(temporary, target) }
+            try SystemCall.retrying("rename") { rename(temporary, target) }
         } catch {
             unlink(temporary)
             throw Diagnostic(file: ProjectPath.join(project.settings.state, Self.fileName), "cannot save the last run: \(error)")

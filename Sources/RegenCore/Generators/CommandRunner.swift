@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import Jinja
+import Watcher
 
 /// Runs an external program: `input` on its standard input, its standard output collected, the
 /// end of its standard error kept, and its whole process group killed when time runs out (the
@@ -38,7 +39,7 @@ enum CommandRunner {
         defer {
             for fd in [inputFD, outputFD, errorFD] where fd >= 0 { close(fd) }
         }
-        let spawned = Result { () throws(System.Failure) in
+        let spawned = Result { () throws(SystemError) in
             try spawn(executable, arguments: arguments, directory: directory, environment: environment,
                       streams: [stdin.child, stdout.child, stderr.child])
         }
@@ -68,7 +69,7 @@ enum CommandRunner {
             let ready = poll(&fds, nfds_t(fds.count), waitMilliseconds)
             if ready < 0 {
                 if errno == EINTR { continue }
-                throw System.Failure(operation: "poll", code: errno)
+                throw SystemError(operation: "poll", code: errno)
             }
             if inputFD >= 0, fds[0].revents != 0 {
                 let count = input.withUnsafeBytes { raw in
@@ -99,7 +100,7 @@ enum CommandRunner {
             kill(-pid, SIGKILL)
         }
         var status: Int32 = 0
-        try System.retrying("waitpid") { waitpid(pid, &status, 0) }
+        try SystemCall.retrying("waitpid") { waitpid(pid, &status, 0) }
         // The wait status: the signal in the low 7 bits when killed by one, else the exit code
         // in the next byte (glibc's WTERMSIG and WEXITSTATUS, macros Swift does not import).
         let signal = status & 0x7f
@@ -130,7 +131,7 @@ enum CommandRunner {
     /// and only those: the rest of our descriptors are closed in the child (most are close-on-exec
     /// already; this also covers any we inherited without it). Returns its process id.
     private static func spawn(_ executable: String, arguments: [String], directory: String, environment: [String: String],
-                              streams: [Int32]) throws(System.Failure) -> pid_t {
+                              streams: [Int32]) throws(SystemError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         try check("posix_spawn_file_actions_init", posix_spawn_file_actions_init(&actions))
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -141,7 +142,7 @@ enum CommandRunner {
             try check("posix_spawn_file_actions_addclosefrom_np", closeFrom(&actions, 3))
         }
         guard let changeFolder = GNUSpawn.changeFolder else {
-            throw System.Failure(operation: "posix_spawn_file_actions_addchdir_np", code: ENOSYS)
+            throw SystemError(operation: "posix_spawn_file_actions_addchdir_np", code: ENOSYS)
         }
         try check("posix_spawn_file_actions_addchdir_np", changeFolder(&actions, directory))
 
@@ -170,8 +171,8 @@ enum CommandRunner {
     }
 
     /// posix_spawn's functions return the error number rather than setting `errno`.
-    private static func check(_ operation: String, _ code: Int32) throws(System.Failure) {
-        if code != 0 { throw System.Failure(operation: operation, code: code) }
+    private static func check(_ operation: String, _ code: Int32) throws(SystemError) {
+        if code != 0 { throw SystemError(operation: operation, code: code) }
     }
 
     /// glibc's posix_spawn extensions, which the Glibc module does not export: `addchdir_np`
@@ -190,7 +191,7 @@ enum CommandRunner {
 
     private static func socketPair() throws -> (parent: Int32, child: Int32) {
         var fds: [Int32] = [-1, -1]
-        try System.retrying("socketpair") {
+        try SystemCall.retrying("socketpair") {
             socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds)
         }
         return (fds[0], fds[1])

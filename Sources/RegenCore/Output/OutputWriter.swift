@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import Watcher
 
 /// Writes outputs under the output root with the promises of DESIGN.md: a file is never seen
 /// half written (it is written aside, then linked or renamed into place), an output whose bytes
@@ -88,7 +89,7 @@ struct OutputWriter: Sendable {
     }
 
     /// Writes a new file aside and puts it in place in one step.
-    private func replace(_ name: String, in folder: Int32, with bytes: [UInt8]) throws(System.Failure) {
+    private func replace(_ name: String, in folder: Int32, with bytes: [UInt8]) throws(SystemError) {
         // Fast path: an unnamed file linked in where none exists yet (a cold build).
         let unnamed = openat(folder, ".", Self.openTemporaryFile | O_WRONLY | O_CLOEXEC, 0o666)
         if unnamed >= 0 {
@@ -96,15 +97,15 @@ struct OutputWriter: Sendable {
             try writeAll(bytes, to: unnamed)
             let procPath = "/proc/self/fd/\(unnamed)"
             if linkat(AT_FDCWD, procPath, folder, name, AT_SYMLINK_FOLLOW) == 0 { return }
-            guard errno == EEXIST else { throw System.Failure(operation: "linkat", code: errno) }
+            guard errno == EEXIST else { throw SystemError(operation: "linkat", code: errno) }
             let temporary = temporaryName(for: name)
-            try System.retrying("linkat") { linkat(AT_FDCWD, procPath, folder, temporary, AT_SYMLINK_FOLLOW) }
+            try SystemCall.retrying("linkat") { linkat(AT_FDCWD, procPath, folder, temporary, AT_SYMLINK_FOLLOW) }
             try rename(temporary, to: name, in: folder)
             return
         }
         // O_TMPFILE is not supported by every file system: a named temporary file then.
         let temporary = temporaryName(for: name)
-        let fd = try System.retrying("open") { openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666) }
+        let fd = try SystemCall.retrying("open") { openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666) }
         defer { close(fd) }
         do {
             try writeAll(bytes, to: fd)
@@ -115,9 +116,9 @@ struct OutputWriter: Sendable {
         try rename(temporary, to: name, in: folder)
     }
 
-    private func rename(_ temporary: String, to name: String, in folder: Int32) throws(System.Failure) {
+    private func rename(_ temporary: String, to name: String, in folder: Int32) throws(SystemError) {
         if renameat(folder, temporary, folder, name) != 0 {
-            let failure = System.Failure(operation: "rename", code: errno)
+            let failure = SystemError(operation: "rename", code: errno)
             unlinkat(folder, temporary, 0)
             throw failure
         }
@@ -127,10 +128,10 @@ struct OutputWriter: Sendable {
         ".\(name).regen-\(getpid())-\(Self.counter.add(1, ordering: .relaxed).newValue).tmp"
     }
 
-    private func writeAll(_ bytes: [UInt8], to fd: Int32) throws(System.Failure) {
+    private func writeAll(_ bytes: [UInt8], to fd: Int32) throws(SystemError) {
         var offset = 0
         while offset < bytes.count {
-            let count = try System.retrying("write") {
+            let count = try SystemCall.retrying("write") {
                 bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             }
             offset += count

@@ -1,27 +1,11 @@
 import FoundationEssentials
 import Glibc
+import Watcher
 
-/// System calls, each retried on `EINTR`, with `errno` turned into a typed error.
+/// What the file system calls of RegenCore share beyond the watcher's `SystemCall`.
 enum System {
-    struct Failure: Error, CustomStringConvertible {
-        var operation: String
-        var code: Int32
-        var description: String { "\(operation): \(String(cString: strerror(code)))" }
-    }
-
-    /// Runs `call` until it does not fail with `EINTR`; a result of -1 becomes a `Failure`.
-    @discardableResult
-    static func retrying<T: BinaryInteger>(_ operation: String, _ call: () -> T) throws(Failure) -> T {
-        while true {
-            let result = call()
-            if result != -1 { return result }
-            if errno == EINTR { continue }
-            throw Failure(operation: operation, code: errno)
-        }
-    }
-
     /// Creates the folder at `path` and every missing folder above it (`mkdir -p`).
-    static func makeFolders(_ path: String) throws(Failure) {
+    static func makeFolders(_ path: String) throws(SystemError) {
         // Usually it is there (the output folder, before every write): one `stat`, and no `mkdir`,
         // which locks the parent folder even when it fails, so writers on all threads would queue.
         var status = stat()
@@ -29,7 +13,7 @@ enum System {
         var folder = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             folder += "/" + part
-            if mkdir(folder, 0o777) != 0 && errno != EEXIST { throw Failure(operation: "mkdir \(folder)", code: errno) }
+            if mkdir(folder, 0o777) != 0 && errno != EEXIST { throw SystemError(operation: "mkdir \(folder)", code: errno) }
         }
     }
 

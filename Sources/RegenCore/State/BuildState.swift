@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import Watcher
 
 /// What the last builds left in the state folder (`.regen/build-state`): for each config and
 /// variant, the digest of every file it read and of the output it wrote, and for each of those
@@ -66,11 +67,11 @@ struct BuildState: Sendable, Equatable {
         try System.makeFolders(folder)
         let bytes = encoded()
         let temporary = folder + "/.\(Self.fileName).\(getpid()).tmp"
-        let descriptor = try System.retrying("open") { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        let descriptor = try SystemCall.retrying("open") { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
         var offset = 0
         do {
             while offset < bytes.count {
-                offset += try System.retrying("write") {
+                offset += try SystemCall.retrying("write") {
                     bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
                 }
             }
@@ -81,7 +82,7 @@ struct BuildState: Sendable, Equatable {
         }
         close(descriptor)
         if rename(temporary, folder + "/" + Self.fileName) != 0 {
-            let failure = System.Failure(operation: "rename", code: errno)
+            let failure = SystemError(operation: "rename", code: errno)
             unlink(temporary)
             throw failure
         }
