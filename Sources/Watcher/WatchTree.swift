@@ -88,7 +88,7 @@ struct WatchTree {
             watchByPath[path] = watch
         }
         let isRecursive = folders[watch]?.recursive ?? recursive
-        for (name, isFolder) in list(path) {
+        for (name, isFolder) in folderEntries(path) {
             let child = Path.join(path, name)
             if ignore.ignores(child, isFolder: isFolder) { continue }
             if isFolder {
@@ -145,31 +145,9 @@ struct WatchTree {
 
     /// A folder that cannot be watched (the watch limit) still reports the files it holds.
     private func reportFiles(in path: String, into changes: inout RawChanges) {
-        for (name, isFolder) in list(path) where !isFolder {
+        for (name, isFolder) in folderEntries(path) where !isFolder {
             let child = Path.join(path, name)
             if !ignore.ignores(child, isFolder: false) { changes.paths.append(child) }
         }
-    }
-
-    /// The entries of a folder and whether each is a folder (symbolic links are not).
-    private func list(_ path: String) -> [(name: String, isFolder: Bool)] {
-        guard let directory = opendir(path) else { return [] }
-        defer { closedir(directory) }
-        var entries: [(String, Bool)] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
-                    String(cString: $0)
-                }
-            }
-            if name == "." || name == ".." { continue }
-            var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
-            if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
-                var info = stat()
-                isFolder = lstat(Path.join(path, name), &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-            }
-            entries.append((name, isFolder))
-        }
-        return entries
     }
 }

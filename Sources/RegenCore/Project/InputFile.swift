@@ -1,4 +1,5 @@
 import Glibc
+import Watcher
 
 /// Reads the files a project is made of, refusing what no project file should be: something
 /// other than a regular file, or a file larger than `limit` (a runaway data file would otherwise
@@ -52,22 +53,13 @@ enum InputFile {
 
     /// Calls `body` with the path, relative to `folder`, of everything below it but folders, in no
     /// particular order; a name `include` refuses is skipped, a folder's with all it holds.
-    /// Links are listed, not followed into. `readdir` rather than FileManager's enumerator, which
-    /// costs a `stat` and several string copies per file: `regen build` lists the configs folder
-    /// on every run.
+    /// Links are listed, not followed into (`folderEntries`, rather than FileManager's
+    /// enumerator, which costs a `stat` and several string copies per file: `regen build` lists
+    /// the configs folder on every run).
     static func forEachFile(below folder: String, including include: (String) -> Bool = { _ in true },
                             _ body: (String) -> Void) {
         func walk(_ path: String, _ relative: String) {
-            guard let directory = opendir(path) else { return }
-            defer { closedir(directory) }
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-                guard name != ".", name != "..", include(name) else { continue }
-                var isFolder = entry.pointee.d_type == DT_DIR
-                if entry.pointee.d_type == DT_UNKNOWN {
-                    var status = stat()
-                    isFolder = lstat(path + "/" + name, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
-                }
+            for (name, isFolder) in folderEntries(path) where include(name) {
                 let file = relative.isEmpty ? name : relative + "/" + name
                 if isFolder { walk(path + "/" + name, file) } else { body(file) }
             }
