@@ -149,7 +149,7 @@ final class Executor: Sendable {
         }
         for worker in workers {
             do {
-                try startDetachedThread(name: "regen-\(slot)-\(worker.id)", stackSize: Self.threadStackSize) { [self] in work(worker) }
+                try startThread(worker)
             } catch {
                 // No thread to be had: the slot is made on demand later, unless a job was
                 // handed to this worker meanwhile, which then runs here as `perform` does.
@@ -258,7 +258,7 @@ final class Executor: Sendable {
             case .start(let id, let slot, let wake):
                 let worker = Worker(id: id, slot: slot, wake: wake)
                 do {
-                    try startDetachedThread(name: "regen-\(slot)-\(id)", stackSize: Self.threadStackSize) { [self] in work(worker) }
+                    try startThread(worker)
                 } catch {
                     // No thread to be had (the process is at its limit): the job runs here rather
                     // than never, and the caller waits for it.
@@ -266,6 +266,10 @@ final class Executor: Sendable {
                 }
             }
         }
+    }
+
+    private func startThread(_ worker: Worker) throws(SystemError) {
+        try startDetachedThread(name: "regen-\(worker.slot)-\(worker.id)", stackSize: Self.threadStackSize) { [self] in work(worker) }
     }
 
     /// A slot's thread: runs its job, takes the next startable one of its class itself (no
