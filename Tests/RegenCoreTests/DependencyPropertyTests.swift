@@ -142,7 +142,7 @@ private struct RandomProject {
         var before = Self.rebuildEverything(project)
         var incremental = IncrementalBuild(project: project)
         incremental.prepare(Builder.items(project, ids: []).items)
-        try incremental.save(incremental.finish(Builder.run(project, items: Builder.items(project, ids: []).items, mode: .write)))
+        try incremental.save(after: Builder.run(project, items: Builder.items(project, ids: []).items, mode: .write))
         var named = 0
         var changedTotal = 0
         for iteration in 0..<100 {
@@ -154,7 +154,7 @@ private struct RandomProject {
             var (check, staleItems, _) = try IncrementalBuild.outOfDate(root: generator.folder.path)
             let stale = Set(staleItems.map(\.stateKey))
             check.prepare(staleItems)
-            try check.save(check.finish(Builder.run(check.project, items: staleItems, mode: .write)))
+            try check.save(after: Builder.run(check.project, items: staleItems, mode: .write))
 
             let after = Self.rebuildEverything(project)
             let changed = Set(after.keys.filter { before[$0] != after[$0] })

@@ -56,9 +56,8 @@ enum BuildCommand {
         return RunPresenter.run(project, items: items, missing: missing, mode: mode, json: scanner.flag("--json"),
                                 command: mode == .write ? "build" : nil, skipped: skipped, started: start,
                                 output: &output) { results in
-            guard let state = incremental?.finish(results) else { return }
             do {
-                try incremental?.save(state)
+                try incremental?.save(after: results)
             } catch {
                 standardError.write("warning: cannot save the build state: \(error)\n")
             }

@@ -80,7 +80,7 @@ enum NotifyCommand {
         return RunPresenter.run(project, items: items, missing: missing, mode: .write, json: scanner.flag("--json"),
                                 command: "build", output: &output) { results in
             do {
-                try incremental.save(incremental.finish(results))
+                try incremental.save(after: results)
             } catch {
                 standardError.write("warning: cannot save the build state: \(error)\n")
             }

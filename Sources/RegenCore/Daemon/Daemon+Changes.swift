@@ -30,9 +30,10 @@ extension Daemon {
     /// Looks at the file again; true when its bytes are not the ones last seen (a file never
     /// seen counts as changed). A touch or a save of the same bytes is no change.
     func observe(_ relative: String) -> Bool {
-        let old = table.current[relative]?.digest ?? table.previous[relative]?.digest
-        table.forget(relative)
-        return table.digest(of: relative) != old
+        let id = table.id(relative)
+        let old = table.lastSeen(id)?.digest
+        table.forget(id)
+        return table.digest(of: id) != old
     }
 
     /// Takes changed files into the project and the index, and queues their dependents.
@@ -158,10 +159,10 @@ extension Daemon {
     func prepare(_ item: BuildItem) {
         let paths = index.inputs(ofConfig: item.config.id)?.paths ?? [item.config.file]
         prepared[item.stateKey] = BuildState.Record(
-            configID: item.config.id, configFile: item.config.file, targetCount: item.config.targets.count,
+            configID: item.config.id, configFile: table.id(item.config.file), targetCount: item.config.targets.count,
             settings: IncrementalBuild.settingsDigest(item, settings: settings),
-            output: IncrementalBuild.outputPath(item, settings: settings), outputDigest: .absent,
-            inputs: paths.map { BuildState.Input(path: $0, digest: table.digest(of: $0)) })
+            output: table.id(IncrementalBuild.outputPath(item, settings: settings)), outputDigest: .absent,
+            inputs: table.inputs(paths))
     }
 
     func finished(_ key: String, _ result: ItemResult?) {

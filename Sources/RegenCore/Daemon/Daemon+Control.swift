@@ -195,6 +195,6 @@ extension Daemon {
 
     /// The records and the file entries, as `regen build` reads them.
     func currentState() -> BuildState {
-        BuildState(records: records, files: table.entries)
+        BuildState(records: records, files: table)
     }
 }

@@ -104,7 +104,7 @@ actor Daemon {
         self.events = events
         self.project = project
         self.index = index
-        table = FileTable(root: project.root, previous: state.files)
+        table = FileTable(root: project.root, state: state)
         records = state.records
         group = Executor.shared.makeGroup()
         board = JobBoard(JobBoard.Live(configs: [:], session: RenderSession(project: project),
@@ -164,7 +164,7 @@ actor Daemon {
                  text: options.once ? nil
                     : "watching \(root) (\(watcher?.watchedFolderCount ?? 0) folders, \(configsByID.count) configs); "
                         + "control socket \(settings.state)/\(ControlSocket.fileName)")
-        await catchUp(reason: "catch-up", changed: [], state: BuildState(records: records, files: table.previous))
+        await catchUp(reason: "catch-up", changed: [], state: currentState())
         if options.once && runs.isEmpty { await finish() }
         var iterator = stream.makeAsyncIterator()
         while !done, let event = await iterator.next() {
@@ -257,13 +257,13 @@ actor Daemon {
             adopt(project, index: index, reportProblems: false)
         }
         updateWatcher()
-        var known = table.previous
-        for (path, entry) in table.current { known[path] = entry }
-        await catchUp(reason: reason, changed: changed, state: BuildState(records: records, files: known), waiter: waiter)
+        await catchUp(reason: reason, changed: changed, state: currentState(), waiter: waiter)
     }
 
     /// Compares every item with the state (its inputs' digests, its settings, its output) and
-    /// runs those that are out of date: exactly what `regen build` would rebuild.
+    /// runs those that are out of date: exactly what `regen build` would rebuild. The build's
+    /// table numbers files as `state` does, so the records' and prepared records' `FileID`s stay
+    /// good when it becomes the daemon's table.
     func catchUp(reason: String, changed: [String], state: BuildState, waiter: ControlReply? = nil) async {
         let project = self.project
         let (build, stale) = await offThread { () -> (IncrementalBuild, [BuildItem]) in

@@ -12,30 +12,51 @@ struct BuildState: Sendable, Equatable {
     /// One output as last built.
     struct Record: Sendable, Equatable {
         var configID: String
-        /// The config's file, relative to the project root, and how many outputs it has: when the
-        /// file is unchanged and all of them are up to date, the file need not even be parsed.
-        var configFile: String
+        /// The config's file, and how many outputs it has: when the file is unchanged and all of
+        /// them are up to date, the file need not even be parsed.
+        var configFile: FileID
         var targetCount: Int
         /// The generator's settings and the item's own place (see `ItemInputs.settings`).
         var settings: Digest
-        /// Relative to the project root.
-        var output: String
+        var output: FileID
         var outputDigest: Digest
-        /// Every file the item read (relative to the project root; `templates/**` for a whole
-        /// folder), with its digest when the item was rendered.
+        /// Every file the item read (`templates/**` for a whole folder), with its digest when
+        /// the item was rendered.
         var inputs: [Input]
     }
 
     struct Input: Sendable, Equatable {
-        var path: String
+        var file: FileID
         var digest: Digest
     }
 
     /// By item key (`BuildItem.stateKey`).
     var records: [String: Record] = [:]
-    /// By path relative to the project root. Saving keeps only the files that the records read
-    /// or wrote, and those below a folder they read whole.
-    var files: [String: FileEntry] = [:]
+    /// By `FileID`: the paths, relative to the project root, of the files the records name, and
+    /// what was last seen of each. Saving keeps only the files that the records read or wrote,
+    /// and those below a folder they read whole.
+    private(set) var paths: [String] = []
+    private(set) var entries: [FileEntry?] = []
+
+    init() {}
+
+    init(records: [String: Record], paths: [String], entries: [FileEntry?]) {
+        self.records = records
+        self.paths = paths
+        self.entries = entries
+    }
+
+    /// The records of a build and the files of its table, whose numbering they use.
+    init(records: [String: Record], files: FileTable) {
+        self.init(records: records, paths: files.paths, entries: files.entries)
+    }
+
+    /// Numbers one more file (the decoder and tests build states this way).
+    mutating func add(_ path: String, _ entry: FileEntry?) -> FileID {
+        paths.append(path)
+        entries.append(entry)
+        return FileID(paths.count - 1)
+    }
 
     /// Why a state file could not be used; the build then starts from nothing.
     struct Unusable: Error, CustomStringConvertible {

@@ -38,15 +38,28 @@ struct FileEntry: Equatable, Sendable {
     var racy: Bool
 }
 
+/// A file's number in a `FileTable`, and in the `BuildState` made from it. Records name the files
+/// they read by number, so that checking 2,000 records is indexing arrays, not hashing paths.
+struct FileID: Hashable, Sendable {
+    let index: Int32
+
+    init(_ index: Int) { self.index = Int32(index) }
+
+    var position: Int { Int(index) }
+}
+
 /// The digests of project files for one build: each file is looked at once per build, and read
 /// only when its stamp differs from the one recorded with its digest last time.
 struct FileTable {
     /// Absolute project root; paths given to the table are relative to it.
     let root: String
-    /// What the previous build saw.
-    var previous: [String: FileEntry]
-    /// What this build has seen so far.
-    private(set) var current: [String: FileEntry] = [:]
+    /// By `FileID`: the state's paths first, in its order, then those this build met.
+    private(set) var paths: [String]
+    private var ids: [String: FileID]
+    /// By `FileID`: what the previous build saw (nil for a file it did not know).
+    private(set) var previous: [FileEntry?]
+    /// By `FileID`: what this build has seen so far.
+    private(set) var current: [FileEntry?]
     /// Wall-clock time (ns since 1970) when this build started, before any file was looked at.
     let started: Int64
     /// How many files this build had to read (for tests and the benchmark).
@@ -59,35 +72,68 @@ struct FileTable {
     /// The suffix of a path that stands for every file below a folder (`templates/**`).
     static let everything = "/**"
 
-    init(root: String, previous: [String: FileEntry]) {
+    /// The files of `state`, with its numbering: its records' `FileID`s name the same files here.
+    init(root: String, state: BuildState) {
         self.root = root
-        self.previous = previous
-        current.reserveCapacity(previous.count)
+        paths = state.paths
+        previous = state.entries
+        current = Array(repeating: nil, count: paths.count)
+        ids = Dictionary(minimumCapacity: paths.count)
+        for (index, path) in paths.enumerated() { ids[path] = FileID(index) }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         started = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 
-    /// The digest of the file at `relative` (or of every file below a folder, for
-    /// `folder/**`), `.absent` when there is none.
-    mutating func digest(of relative: String) -> Digest {
-        if let seen = current[relative] { return seen.digest }
-        let entry = relative.hasSuffix(Self.everything) ? folderEntry(relative) : observe(relative)
-        current[relative] = entry
+    /// The number of `relative`, a new one when the table does not know it yet.
+    mutating func id(_ relative: String) -> FileID {
+        if let id = ids[relative] { return id }
+        let id = FileID(paths.count)
+        paths.append(relative)
+        previous.append(nil)
+        current.append(nil)
+        ids[relative] = id
+        return id
+    }
+
+    /// The number of `relative` when the table knows it.
+    func existingID(_ relative: String) -> FileID? { ids[relative] }
+
+    func path(_ id: FileID) -> String { paths[id.position] }
+
+    /// The digest of the file (or of every file below a folder, for `folder/**`), `.absent` when
+    /// there is none.
+    mutating func digest(of id: FileID) -> Digest {
+        if let seen = current[id.position] { return seen.digest }
+        let relative = paths[id.position]
+        let entry = relative.hasSuffix(Self.everything) ? folderEntry(relative) : observe(id)
+        current[id.position] = entry
         return entry.digest
     }
 
-    /// Forgets what this build saw of `relative`, so that the next `digest(of:)` looks again
-    /// (an output this build has just written).
-    mutating func forget(_ relative: String) {
-        if let entry = current.removeValue(forKey: relative) { previous[relative] = entry }
+    mutating func digest(of relative: String) -> Digest { digest(of: id(relative)) }
+
+    /// Forgets what this build saw of the file, so that the next `digest(of:)` looks again (an
+    /// output this build has just written).
+    mutating func forget(_ id: FileID) {
+        if let entry = current[id.position] {
+            previous[id.position] = entry
+            current[id.position] = nil
+        }
     }
 
-    /// Every file the table knows: this build's entry where it looked, else the previous one.
-    /// (A saved state keeps those its records name: `BuildState.encoded`.)
-    var entries: [String: FileEntry] {
+    mutating func forget(_ relative: String) {
+        if let id = ids[relative] { forget(id) }
+    }
+
+    /// What this build saw of the file, else what the previous one did.
+    func lastSeen(_ id: FileID) -> FileEntry? { current[id.position] ?? previous[id.position] }
+
+    /// By `FileID`, every file the table knows: this build's entry where it looked, else the
+    /// previous one. (A saved state keeps those its records name: `BuildState.encoded`.)
+    var entries: [FileEntry?] {
         var all = previous
-        for (path, entry) in current { all[path] = entry }
+        for (index, entry) in current.enumerated() where entry != nil { all[index] = entry }
         return all
     }
 
@@ -95,33 +141,33 @@ struct FileTable {
     /// looks at nearly all of them anyway, and one `stat` after another was a fifth of a build
     /// that had little to do.
     mutating func lookAtPreviousFiles() {
-        let paths = previous.keys.filter { !$0.hasSuffix(Self.everything) }
+        let known = paths.indices.filter { previous[$0] != nil && !paths[$0].hasSuffix(Self.everything) }
         let table = self
         let chunkSize = 256
-        let chunks = (paths.count + chunkSize - 1) / chunkSize
+        let chunks = (known.count + chunkSize - 1) / chunkSize
         let seen = Mutex<[[(entry: FileEntry, hashed: Bool)]]>(Array(repeating: [], count: chunks))
         Executor.shared.forEach(chunks) { chunk in
-            let entries = paths[chunk * chunkSize..<min(paths.count, (chunk + 1) * chunkSize)].map { table.look(at: $0) }
+            let entries = known[chunk * chunkSize..<min(known.count, (chunk + 1) * chunkSize)].map { table.look(at: FileID($0)) }
             seen.withLock { $0[chunk] = entries }
         }
         for (chunk, entries) in seen.withLock({ $0 }).enumerated() {
             for (offset, seen) in entries.enumerated() {
-                current[paths[chunk * chunkSize + offset]] = seen.entry
+                current[known[chunk * chunkSize + offset]] = seen.entry
                 if seen.hashed { hashed += 1 }
             }
         }
     }
 
-    private mutating func observe(_ relative: String) -> FileEntry {
-        let seen = look(at: relative)
+    private mutating func observe(_ id: FileID) -> FileEntry {
+        let seen = look(at: id)
         if seen.hashed { hashed += 1 }
         return seen.entry
     }
 
     /// The file as it is now: the previous entry when its stamp did not change, else read and
     /// hashed.
-    private func look(at relative: String) -> (entry: FileEntry, hashed: Bool) {
-        let path = root + "/" + relative
+    private func look(at id: FileID) -> (entry: FileEntry, hashed: Bool) {
+        let path = root + "/" + paths[id.position]
         var status = stat()
         guard stat(path, &status) == 0 else {
             return (FileEntry(stamp: nil, digest: errno == ENOENT || errno == ENOTDIR ? .absent : .unreadable, racy: false), false)
@@ -131,7 +177,7 @@ struct FileTable {
             return (FileEntry(stamp: nil, digest: .unreadable, racy: false), false)
         }
         let stamp = FileStamp(status)
-        if let old = previous[relative], !old.racy, old.stamp == stamp { return (old, false) }
+        if let old = previous[id.position], !old.racy, old.stamp == stamp { return (old, false) }
         return (Self.hash(path, started: started), true)
     }
 
@@ -173,5 +219,15 @@ struct FileTable {
             builder.add(digest(of: folder + "/" + name))
         }
         return FileEntry(stamp: nil, digest: builder.digest, racy: false)
+    }
+}
+
+extension FileTable {
+    /// What an item that reads `paths` records of them: each file with its digest now.
+    mutating func inputs(_ paths: [String]) -> [BuildState.Input] {
+        paths.map { path in
+            let id = id(path)
+            return BuildState.Input(file: id, digest: digest(of: id))
+        }
     }
 }

@@ -36,7 +36,7 @@ struct IncrementalBuild {
         stateFolder = project.path(project.settings.state)
         previous = state
         self.warning = warning
-        files = FileTable(root: project.root, previous: state.files)
+        files = FileTable(root: project.root, state: state)
     }
 
     /// The items of `items` that are out of date, and how many are not.
@@ -48,14 +48,14 @@ struct IncrementalBuild {
 
     mutating func isUpToDate(_ item: BuildItem) -> Bool {
         guard let record = previous.records[item.stateKey], record.configID == item.config.id,
-              record.configFile == item.config.file, record.targetCount == item.config.targets.count,
-              record.settings == settingsDigest(item), record.output == outputPath(item) else { return false }
+              files.path(record.configFile) == item.config.file, record.targetCount == item.config.targets.count,
+              record.settings == settingsDigest(item), files.path(record.output) == outputPath(item) else { return false }
         return isUpToDate(record)
     }
 
     /// Whether every file the record read, and its output, are as they were.
     mutating func isUpToDate(_ record: BuildState.Record) -> Bool {
-        for input in record.inputs where files.digest(of: input.path) != input.digest { return false }
+        for input in record.inputs where files.digest(of: input.file) != input.digest { return false }
         return files.digest(of: record.output) == record.outputDigest
     }
 
@@ -94,8 +94,8 @@ struct IncrementalBuild {
         var build = IncrementalBuild(project: project, state: state, warning: warning)
         guard !build.previous.records.isEmpty else { return try whole() }
         build.files.lookAtPreviousFiles()
-        var byFile: [String: [BuildState.Record]] = [:]
-        for record in build.previous.records.values { byFile[record.configFile, default: []].append(record) }
+        var byFile = [[BuildState.Record]](repeating: [], count: build.files.paths.count)
+        for record in build.previous.records.values { byFile[record.configFile.position].append(record) }
         var skipped = 0
         var knownIDs: Set<String> = []
         // The records of configs that were not read; their outputs are only needed to check the
@@ -104,7 +104,8 @@ struct IncrementalBuild {
         var configs: [ContentConfig] = []
         var problems: [Diagnostic] = []
         for file in listing.withLock({ $0 }) {
-            if let records = byFile[file], records.count == records[0].targetCount,
+            if let id = build.files.existingID(file), case let records = byFile[id.position], !records.isEmpty,
+               records.count == records[0].targetCount,
                records.allSatisfy({ $0.configID == records[0].configID }), records.allSatisfy({ build.isUpToDate($0) }) {
                 skipped += records.count
                 knownIDs.insert(records[0].configID)
@@ -120,7 +121,7 @@ struct IncrementalBuild {
         var ids = knownIDs
         var outputs: Set<String> = []
         if !configs.isEmpty {
-            for records in upToDate { for record in records { outputs.insert(record.output) } }
+            for records in upToDate { for record in records { outputs.insert(build.files.path(record.output)) } }
         }
         for config in configs {
             guard ids.insert(config.id).inserted else { return try whole() }
@@ -178,42 +179,53 @@ struct IncrementalBuild {
         var inputsByConfig: [String: [BuildState.Input]] = [:]
         for config in configs {
             let paths = index.inputs(ofConfig: config.id)?.paths ?? [config.file]
-            inputsByConfig[config.id] = paths.map { BuildState.Input(path: $0, digest: files.digest(of: $0)) }
+            inputsByConfig[config.id] = files.inputs(paths)
         }
         for item in items {
-            prepared[item.stateKey] = BuildState.Record(configID: item.config.id, configFile: item.config.file,
+            prepared[item.stateKey] = BuildState.Record(configID: item.config.id, configFile: files.id(item.config.file),
                                                        targetCount: item.config.targets.count, settings: settingsDigest(item),
-                                                       output: outputPath(item), outputDigest: .absent,
+                                                       output: files.id(outputPath(item)), outputDigest: .absent,
                                                        inputs: inputsByConfig[item.config.id] ?? [])
         }
     }
 
     /// The state after `results`: a record for each item built (its output hashed as it is now
     /// on disk), none for a failed item (it is out of date until it builds), none for configs
-    /// that no longer exist; the previous records of everything else.
-    mutating func finish(_ results: [ItemResult]) -> BuildState {
+    /// that no longer exist; the previous records of everything else. Nil when that is the state
+    /// that was read, which then need not be written again. The last use of this build.
+    mutating func finish(_ results: [ItemResult]) -> BuildState? {
+        // Taken out of `previous`, so that changing them does not copy every record.
         var records = previous.records
+        previous.records = [:]
+        var changed = false
         for result in results {
             guard let item = result.item else { continue }
             let key = item.stateKey
             switch result.status {
-            case .failed, .rendered:
-                records[key] = nil
             case .written, .unchanged:
-                guard var record = prepared[key] else { records[key] = nil; continue }
+                guard var record = prepared[key] else { break }
                 files.forget(record.output)
                 record.outputDigest = files.digest(of: record.output)
-                records[key] = record
+                if records.updateValue(record, forKey: key) != record { changed = true }
+                continue
+            case .failed, .rendered:
+                break
             }
+            if records.removeValue(forKey: key) != nil { changed = true }
         }
         let live = liveIDs ?? Set(project.configs.map(\.id))
-        for (key, record) in records where !live.contains(record.configID) { records[key] = nil }
-        return BuildState(records: records, files: files.entries)
+        for (key, record) in records where !live.contains(record.configID) {
+            records[key] = nil
+            changed = true
+        }
+        let entries = files.entries
+        guard changed || entries != previous.entries else { return nil }
+        return BuildState(records: records, paths: files.paths, entries: entries)
     }
 
-    /// Writes `state` unless it is what was read.
-    func save(_ state: BuildState) throws {
-        guard state != previous else { return }
+    /// Records `results` (see `finish`) and writes the state, unless it is the one that was read.
+    mutating func save(after results: [ItemResult]) throws {
+        guard let state = finish(results) else { return }
         try state.save(stateFolder: stateFolder)
     }
 }
