@@ -19,7 +19,7 @@ extension BuildState {
             if renumbered[id.position] < 0 {
                 renumbered[id.position] = Int32(kept.count)
                 kept.append(id.position)
-                if paths[id.position].hasSuffix(FileTable.everything) {
+                if FileTable.standsForFolder(paths[id.position]) {
                     let prefix = String(paths[id.position].dropLast(FileTable.everything.count)) + "/"
                     for (index, other) in paths.enumerated() where other.hasPrefix(prefix) { _ = number(FileID(index)) }
                 }

@@ -72,6 +72,12 @@ struct FileTable {
     /// The suffix of a path that stands for every file below a folder (`templates/**`).
     static let everything = "/**"
 
+    /// Whether `path` ends in `everything`, by its last bytes: asked of every path at every build.
+    static func standsForFolder(_ path: String) -> Bool {
+        let utf8 = path.utf8
+        return utf8.count >= 3 && utf8.last == UInt8(ascii: "*") && path.hasSuffix(everything)
+    }
+
     /// The files of `state`, with its numbering: its records' `FileID`s name the same files here.
     init(root: String, state: BuildState) {
         self.root = root
@@ -106,7 +112,7 @@ struct FileTable {
     mutating func digest(of id: FileID) -> Digest {
         if let seen = current[id.position] { return seen.digest }
         let relative = paths[id.position]
-        let entry = relative.hasSuffix(Self.everything) ? folderEntry(relative) : observe(id)
+        let entry = Self.standsForFolder(relative) ? folderEntry(relative) : observe(id)
         current[id.position] = entry
         return entry.digest
     }
@@ -141,33 +147,34 @@ struct FileTable {
     /// looks at nearly all of them anyway, and one `stat` after another was a fifth of a build
     /// that had little to do.
     mutating func lookAtPreviousFiles() {
-        let known = paths.indices.filter { previous[$0] != nil && !paths[$0].hasSuffix(Self.everything) }
-        let table = self
+        let (root, paths, previous, started) = (self.root, self.paths, self.previous, self.started)
+        let known = paths.indices.filter { previous[$0] != nil && !Self.standsForFolder(paths[$0]) }
         let chunkSize = 256
         let chunks = (known.count + chunkSize - 1) / chunkSize
-        let seen = Mutex<[[(entry: FileEntry, hashed: Bool)]]>(Array(repeating: [], count: chunks))
-        Executor.shared.forEach(chunks) { chunk in
-            let entries = known[chunk * chunkSize..<min(known.count, (chunk + 1) * chunkSize)].map { table.look(at: FileID($0)) }
-            seen.withLock { $0[chunk] = entries }
-        }
-        for (chunk, entries) in seen.withLock({ $0 }).enumerated() {
-            for (offset, seen) in entries.enumerated() {
-                current[known[chunk * chunkSize + offset]] = seen.entry
-                if seen.hashed { hashed += 1 }
+        let hashedNow = Atomic<Int>(0)
+        current.withUnsafeMutableBufferPointer { current in
+            // Each index is written by one thread only, and read after `forEach` has returned.
+            nonisolated(unsafe) let current = current
+            Executor.shared.forEach(chunks) { chunk in
+                for position in known[chunk * chunkSize..<min(known.count, (chunk + 1) * chunkSize)] {
+                    let seen = Self.look(at: root + "/" + paths[position], previous: previous[position], started: started)
+                    current[position] = seen.entry
+                    if seen.hashed { hashedNow.add(1, ordering: .relaxed) }
+                }
             }
         }
+        hashed += hashedNow.load(ordering: .relaxed)
     }
 
     private mutating func observe(_ id: FileID) -> FileEntry {
-        let seen = look(at: id)
+        let seen = Self.look(at: root + "/" + paths[id.position], previous: previous[id.position], started: started)
         if seen.hashed { hashed += 1 }
         return seen.entry
     }
 
-    /// The file as it is now: the previous entry when its stamp did not change, else read and
-    /// hashed.
-    private func look(at id: FileID) -> (entry: FileEntry, hashed: Bool) {
-        let path = root + "/" + paths[id.position]
+    /// The file at `path` (absolute) as it is now: `previous` when its stamp did not change, else
+    /// read and hashed.
+    private static func look(at path: String, previous: FileEntry?, started: Int64) -> (entry: FileEntry, hashed: Bool) {
         var status = stat()
         guard stat(path, &status) == 0 else {
             return (FileEntry(stamp: nil, digest: errno == ENOENT || errno == ENOTDIR ? .absent : .unreadable, racy: false), false)
@@ -177,8 +184,8 @@ struct FileTable {
             return (FileEntry(stamp: nil, digest: .unreadable, racy: false), false)
         }
         let stamp = FileStamp(status)
-        if let old = previous[id.position], !old.racy, old.stamp == stamp { return (old, false) }
-        return (Self.hash(path, started: started), true)
+        if let previous, !previous.racy, previous.stamp == stamp { return (previous, false) }
+        return (hash(path, started: started), true)
     }
 
     /// Reads and hashes one file; the stamp comes from the open descriptor, taken before reading.

@@ -14,8 +14,9 @@ import Synchronization
 struct IncrementalBuild {
     /// The project, or (from `outOfDate(root:)`) only the configs that had to be read.
     private(set) var project: Project
-    /// Every config id of the project when `project` holds only some of them.
-    private var liveIDs: Set<String>?
+    /// When `project` holds only some configs: by `FileID`, the config files that were not read
+    /// because all their outputs were up to date.
+    private var unreadFiles: [Bool]?
     /// Absolute.
     let stateFolder: String
     private(set) var previous: BuildState
@@ -94,22 +95,15 @@ struct IncrementalBuild {
         var build = IncrementalBuild(project: project, state: state, warning: warning)
         guard !build.previous.records.isEmpty else { return try whole() }
         build.files.lookAtPreviousFiles()
-        var byFile = [[BuildState.Record]](repeating: [], count: build.files.paths.count)
-        for record in build.previous.records.values { byFile[record.configFile.position].append(record) }
+        let grouped = RecordsByFile(build.previous)
+        var unread = [Bool](repeating: false, count: build.files.paths.count)
         var skipped = 0
-        var knownIDs: Set<String> = []
-        // The records of configs that were not read; their outputs are only needed to check the
-        // configs that were read against them.
-        var upToDate: [[BuildState.Record]] = []
         var configs: [ContentConfig] = []
         var problems: [Diagnostic] = []
         for file in listing.withLock({ $0 }) {
-            if let id = build.files.existingID(file), case let records = byFile[id.position], !records.isEmpty,
-               records.count == records[0].targetCount,
-               records.allSatisfy({ $0.configID == records[0].configID }), records.allSatisfy({ build.isUpToDate($0) }) {
-                skipped += records.count
-                knownIDs.insert(records[0].configID)
-                upToDate.append(records)
+            if let id = build.files.existingID(file), let outputs = build.upToDateOutputs(of: id, grouped) {
+                skipped += outputs
+                unread[id.position] = true
                 continue
             }
             do {
@@ -118,10 +112,14 @@ struct IncrementalBuild {
                 problems.append(error)
             }
         }
-        var ids = knownIDs
+        // The ids and outputs of the configs that were not read, to check those read against.
+        var ids: Set<String> = []
         var outputs: Set<String> = []
         if !configs.isEmpty {
-            for records in upToDate { for record in records { outputs.insert(build.files.path(record.output)) } }
+            for record in grouped.records where unread[record.configFile.position] {
+                ids.insert(record.configID)
+                outputs.insert(build.files.path(record.output))
+            }
         }
         for config in configs {
             guard ids.insert(config.id).inserted else { return try whole() }
@@ -131,9 +129,23 @@ struct IncrementalBuild {
             }
         }
         build.project = Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: configs, problems: problems)
-        build.liveIDs = ids
+        build.unreadFiles = unread
         let (stale, alsoSkipped) = build.outOfDate(Builder.items(build.project, ids: []).items)
         return (build, stale, skipped + alsoSkipped)
+    }
+
+    /// How many outputs the config in `file` has, when its records are those of one config, one
+    /// per output, and every one is up to date; nil when the file must be read.
+    private mutating func upToDateOutputs(of file: FileID, _ grouped: RecordsByFile) -> Int? {
+        var count = 0
+        var first: BuildState.Record?
+        for position in grouped.positions(of: file) {
+            let record = grouped.records[position]
+            if first == nil { first = record }
+            guard record.configID == first?.configID, isUpToDate(record) else { return nil }
+            count += 1
+        }
+        return count > 0 && count == first?.targetCount ? count : nil
     }
 
     /// The output's path relative to the project root.
@@ -213,8 +225,13 @@ struct IncrementalBuild {
             }
             if records.removeValue(forKey: key) != nil { changed = true }
         }
-        let live = liveIDs ?? Set(project.configs.map(\.id))
-        for (key, record) in records where !live.contains(record.configID) {
+        // `project` holds every config, or those that were read besides `unreadFiles`.
+        let readIDs = Set(project.configs.map(\.id))
+        func isLive(_ record: BuildState.Record) -> Bool {
+            if let unreadFiles, record.configFile.position < unreadFiles.count, unreadFiles[record.configFile.position] { return true }
+            return readIDs.contains(record.configID)
+        }
+        for (key, record) in records where !isLive(record) {
             records[key] = nil
             changed = true
         }
@@ -227,5 +244,38 @@ struct IncrementalBuild {
     mutating func save(after results: [ItemResult]) throws {
         guard let state = finish(results) else { return }
         try state.save(stateFolder: stateFolder)
+    }
+}
+
+/// A state's records by config file, as chains through one array (an array for each of 2,000
+/// config files cost an allocation each).
+private struct RecordsByFile {
+    let records: [BuildState.Record]
+    /// By `FileID`: the position of the file's first record, -1 for none.
+    private var first: [Int32]
+    /// By position: the position of the same file's next record, -1 after the last.
+    private var next: [Int32]
+
+    init(_ state: BuildState) {
+        records = Array(state.records.values)
+        first = Array(repeating: -1, count: state.paths.count)
+        next = Array(repeating: -1, count: records.count)
+        for (position, record) in records.enumerated() {
+            next[position] = first[record.configFile.position]
+            first[record.configFile.position] = Int32(position)
+        }
+    }
+
+    func positions(of file: FileID) -> Positions { Positions(links: next, position: Int(first[file.position])) }
+
+    struct Positions: Sequence, IteratorProtocol {
+        let links: [Int32]
+        var position: Int
+
+        mutating func next() -> Int? {
+            guard position >= 0 else { return nil }
+            defer { position = Int(links[position]) }
+            return position
+        }
     }
 }
