@@ -21,8 +21,14 @@ let package = Package(
         .target(name: "Watcher"),
         // The project model, generators, writer and build that every command shares.
         .target(name: "RegenCore", dependencies: ["Jinja", "Documents", "YAML", "Watcher"]),
-        // The thin command-line executable.
-        .executableTarget(name: "regen", dependencies: ["RegenCore"]),
+        // The thin command-line executable. The Swift runtime and FoundationEssentials are linked in
+        // statically: it saves the dynamic loader's relocation work at every start (ldd: libc, libm,
+        // libstdc++, libgcc_s only). -static-stdlib on the compile too makes main.swift.o autolink the
+        // static FoundationEssentials' parts (_FoundationCollections, _FoundationCShims), which
+        // libFoundationEssentials.so holds but libFoundationEssentials.a does not.
+        .executableTarget(name: "regen", dependencies: ["RegenCore"],
+                          swiftSettings: [.unsafeFlags(["-static-stdlib"])],
+                          linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         // Times the template engine for bench/templates.py; not installed, not part of `regen`.
         .executableTarget(name: "regen-bench", dependencies: ["Jinja", "RegenCore"], path: "Sources/RegenBench"),
         // Times the dependency index for bench/index.py; not installed, not part of `regen`.
