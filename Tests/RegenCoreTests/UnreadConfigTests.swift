@@ -81,4 +81,24 @@ import Testing
         #expect(second.parsed.count == 3, "the whole project was loaded")
         #expect(second.stale.isEmpty, "the three valid configs are up to date")
     }
+
+    /// An edited config is checked against those not read; one whose bytes did not change (it is
+    /// read because its template changed) is not, and the whole project is not loaded.
+    @Test func anEditedConfigThatClashesIsFoundAndATemplateEditLoadsOnlyItsConfigs() throws {
+        let folder = try Self.project()
+        _ = try Self.build(folder)
+        try folder.write("configs/c.json", Self.config(id: "a", output: "c.md"))
+        let second = try Self.build(folder)
+        #expect(second.problems.count == 1)
+        #expect(second.problems.first?.contains("Duplicate config id 'a'") == true, "\(second.problems)")
+        #expect(second.parsed == ["a", "b"], "the whole project was loaded, and c refused")
+
+        try folder.write("configs/c.json", Self.config(id: "c", output: "c.md"))
+        _ = try Self.build(folder)
+        try folder.write("templates/t.jinja", "{{ title }}!\n")
+        let afterTemplateEdit = try Self.build(folder)
+        #expect(afterTemplateEdit.problems.isEmpty)
+        #expect(afterTemplateEdit.stale == ["a#-", "b#-", "c#-"])
+        #expect(folder.read("output/a.md") == "a!\n")
+    }
 }

@@ -33,11 +33,16 @@ struct IncrementalBuild {
 
     /// With a state already read (the daemon's, in memory), with the warning of reading it.
     init(project: Project, state: BuildState, warning: String? = nil) {
+        self.init(project: project, state: state, files: FileTable(root: project.root, state: state), warning: warning)
+    }
+
+    /// `files` made from `state`.
+    private init(project: Project, state: BuildState, files: FileTable, warning: String?) {
         self.project = project
         stateFolder = project.path(project.settings.state)
         previous = state
         self.warning = warning
-        files = FileTable(root: project.root, state: state)
+        self.files = files
     }
 
     /// The items of `items` that are out of date, and how many are not.
@@ -78,54 +83,59 @@ struct IncrementalBuild {
             return try whole()
         }
         let project = Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: [], problems: [])
-        // The configs folder's listing and the state file are independent: both are read at once.
+        // The configs folder's listing and the state file (with its table of files) are
+        // independent: both are made at once.
         Executor.shared.configure(settings)
         let listing = Mutex<[String]>([])
-        let loaded = Mutex<(state: BuildState, warning: String?)>((BuildState(), nil))
+        let loaded = Mutex<IncrementalBuild?>(nil)
         Executor.shared.forEach(2) { part in
             if part == 0 {
                 let files = Project.configFiles(in: settings.configs, root: root)
                 listing.withLock { $0 = files }
             } else {
-                let state = BuildState.load(stateFolder: project.path(settings.state))
-                loaded.withLock { $0 = state }
+                let (state, warning) = BuildState.load(stateFolder: project.path(settings.state))
+                let build = IncrementalBuild(project: project, state: state, files: FileTable(root: root, state: state), warning: warning)
+                loaded.withLock { $0 = build }
             }
         }
-        let (state, warning) = loaded.withLock { $0 }
-        var build = IncrementalBuild(project: project, state: state, warning: warning)
-        guard !build.previous.records.isEmpty else { return try whole() }
+        guard var build = loaded.withLock({ $0 }), !build.previous.records.isEmpty else { return try whole() }
         build.files.lookAtPreviousFiles()
         let grouped = RecordsByFile(build.previous)
         var unread = [Bool](repeating: false, count: build.files.paths.count)
         var skipped = 0
         var configs: [ContentConfig] = []
         var problems: [Diagnostic] = []
+        var newOrEdited = false
         for file in listing.withLock({ $0 }) {
-            if let id = build.files.existingID(file), let outputs = build.upToDateOutputs(of: id, grouped) {
+            let id = build.files.existingID(file)
+            if let id, let outputs = build.upToDateOutputs(of: id, grouped) {
                 skipped += outputs
                 unread[id.position] = true
                 continue
             }
+            if !(id.map { build.hasRecordedBytes(configFile: $0, grouped) } ?? false) { newOrEdited = true }
             do {
                 configs.append(try Project.loadConfig(file, root: root, resolvedRoot: resolvedRoot))
             } catch {
                 problems.append(error)
             }
         }
-        // The ids and outputs of the configs that were not read, to check those read against.
-        var ids: Set<String> = []
-        var outputs: Set<String> = []
-        if !configs.isEmpty {
+        // A config file with the bytes its records were made from has their id and outputs, and
+        // those clashed with no other record's: only a new or edited one can clash with a config
+        // that was not read (a template edit reads configs, but edits none).
+        if newOrEdited {
+            var ids: Set<String> = []
+            var outputs: Set<String> = []
             for record in grouped.records where unread[record.configFile.position] {
                 ids.insert(record.configID)
                 outputs.insert(build.files.path(record.output))
             }
-        }
-        for config in configs {
-            guard ids.insert(config.id).inserted else { return try whole() }
-            for target in config.targets {
-                let output = build.outputPath(BuildItem(config: config, target: target))
-                guard outputs.insert(output).inserted else { return try whole() }
+            for config in configs {
+                guard ids.insert(config.id).inserted else { return try whole() }
+                for target in config.targets {
+                    let output = build.outputPath(BuildItem(config: config, target: target))
+                    guard outputs.insert(output).inserted else { return try whole() }
+                }
             }
         }
         build.project = Project(root: root, resolvedRoot: resolvedRoot, settings: settings, configs: configs, problems: problems)
@@ -146,6 +156,15 @@ struct IncrementalBuild {
             count += 1
         }
         return count > 0 && count == first?.targetCount ? count : nil
+    }
+
+    /// Whether the config file has the bytes it had when its records were made.
+    private mutating func hasRecordedBytes(configFile file: FileID, _ grouped: RecordsByFile) -> Bool {
+        for position in grouped.positions(of: file) {
+            guard let input = grouped.records[position].inputs.first(where: { $0.file == file }) else { return false }
+            return files.digest(of: file) == input.digest
+        }
+        return false
     }
 
     /// The output's path relative to the project root.
