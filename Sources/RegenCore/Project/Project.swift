@@ -48,7 +48,7 @@ struct Project: Sendable {
         }
         // Reading and decoding thousands of configs is a real share of a build: on the executor's
         // render slots, in parallel, each checked against the ones before it as they arrive.
-        let files = configFiles(in: settings.configs, root: root)
+        let files = configFiles(in: settings.configs, root: root).sorted()
         let admission = ConfigAdmission(count: files.count)
         Executor.shared.forEach(files.count) { index in
             admission.deliver(Result { () throws(Diagnostic) in try loadConfig(files[index], root: root, resolvedRoot: resolvedRoot) },
@@ -71,14 +71,14 @@ struct Project: Sendable {
         return try ProjectSettings(document, source: source)
     }
 
-    /// Config files under `folder`, relative to the project root, in a stable order. Hidden files
-    /// and editor leftovers are not configs.
+    /// Config files under `folder`, relative to the project root, in the order the folders list
+    /// them (a build sorts those it reads). Hidden files and editor leftovers are not configs.
     static func configFiles(in folder: String, root: String) -> [String] {
         var files: [String] = []
         InputFile.forEachFile(below: root + "/" + folder, including: { !isHiddenOrLeftover($0) }) { file in
             if isConfigFileName(ProjectPath.lastComponent(file)) { files.append(folder + "/" + file) }
         }
-        return files.sorted()
+        return files
     }
 
     /// Hidden files and folders, and editor leftovers (`x.json~`): never configs. (Bytes, not

@@ -103,8 +103,7 @@ struct IncrementalBuild {
         let grouped = RecordsByFile(build.previous)
         var unread = [Bool](repeating: false, count: build.files.paths.count)
         var skipped = 0
-        var configs: [ContentConfig] = []
-        var problems: [Diagnostic] = []
+        var toRead: [String] = []
         var newOrEdited = false
         for file in listing.withLock({ $0 }) {
             let id = build.files.existingID(file)
@@ -114,6 +113,12 @@ struct IncrementalBuild {
                 continue
             }
             if !(id.map { build.hasRecordedBytes(configFile: $0, grouped) } ?? false) { newOrEdited = true }
+            toRead.append(file)
+        }
+        // In the order `Project.load` reads them, so that problems come in the same order.
+        var configs: [ContentConfig] = []
+        var problems: [Diagnostic] = []
+        for file in toRead.sorted() {
             do {
                 configs.append(try Project.loadConfig(file, root: root, resolvedRoot: resolvedRoot))
             } catch {
