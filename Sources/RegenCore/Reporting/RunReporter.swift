@@ -86,31 +86,34 @@ final class RunReporter: RunObserver {
     }
 
     func finished(_ scheduled: ScheduledItem, _ result: ItemResult) {
-        let (done, failed) = state.withLock { state -> (Int, Int) in
-            state.done += 1
-            if result.failure != nil { state.failed += 1 }
-            return (state.done, state.failed)
-        }
-        switch style {
-        case .silent:
-            return
-        case .bar:
-            draw(force: done == total)
-        case .jsonLines:
+        var itemEvent: String?
+        if case .jsonLines = style {
             var fields = Self.itemFields(scheduled.item)
             switch result.status {
             case .failed(let diagnostic):
                 fields += [("error", .diagnostic(diagnostic)), ("message", .text(diagnostic.message)),
                            ("seconds", .number(result.seconds))]
-                emit("failed", fields)
+                itemEvent = Self.line("failed", fields)
             case .written, .unchanged, .rendered:
                 fields += [("status", .text(BuildReport.statusName(result.status))), ("bytes", .number(result.bytes)),
                            ("seconds", .number(result.seconds))]
-                emit("finished", fields)
+                itemEvent = Self.line("finished", fields)
             }
-            emit("progress", [("done", .number(done)), ("total", .number(total)), ("failed", .number(failed)),
-                              ("seconds", .number(elapsed))])
         }
+        // Counted and queued under one lock: items finish on several threads at once, and a count
+        // taken in one critical section and queued in the next could go out after a later one
+        // (the last progress event saying 2 of 3, or a finished event after 3 of 3).
+        let done = state.withLock { state -> Int in
+            state.done += 1
+            if result.failure != nil { state.failed += 1 }
+            if let itemEvent {
+                state.pending += itemEvent + Self.line("progress", [("done", .number(state.done)), ("total", .number(total)),
+                                                                    ("failed", .number(state.failed)), ("seconds", .number(elapsed))])
+                write(&state, force: false)
+            }
+            return state.done
+        }
+        if case .bar = style { draw(force: done == total) }
     }
 
     /// Ends the display: the bar's line is cleared so that the summary starts on a clean line;
@@ -154,11 +157,15 @@ final class RunReporter: RunObserver {
     /// Lines are written whole and in order, so that they never interleave: the first at once,
     /// then together every `flushNanoseconds`.
     private func emit(_ event: String, _ fields: [(String, Document)]) {
-        let line = Document.record([("event", .text(event))] + fields).jsonText + "\n"
+        let line = Self.line(event, fields)
         state.withLock { state in
             state.pending += line
             write(&state, force: false)
         }
+    }
+
+    private static func line(_ event: String, _ fields: [(String, Document)]) -> String {
+        Document.record([("event", .text(event))] + fields).jsonText + "\n"
     }
 
     private func flush(force: Bool) {
