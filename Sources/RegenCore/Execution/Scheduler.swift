@@ -191,14 +191,21 @@ private final class RunState: Sendable {
 
     /// Keeps the first result of an item (a late one from an abandoned item is dropped).
     func record(_ scheduled: ScheduledItem, _ result: ItemResult, observer: (any RunObserver)?) {
-        let (kept, last) = progress.withLock { state -> (Bool, Bool) in
-            guard state.results[scheduled.index] == nil else { return (false, false) }
+        let kept = progress.withLock { state -> Bool in
+            guard state.results[scheduled.index] == nil else { return false }
             state.results[scheduled.index] = result
             state.abandonAt[scheduled.index] = nil
-            state.remaining -= 1
-            return (true, state.remaining == 0)
+            return true
         }
-        if kept { observer?.finished(scheduled, result) }
+        guard kept else { return }
+        observer?.finished(scheduled, result)
+        // Counted only once the observer has heard: counted before, the waiting thread could end
+        // the run (and the reporter print its summary) while this thread was still on its way to
+        // the observer, whose events then came after the summary or never.
+        let last = progress.withLock { state -> Bool in
+            state.remaining -= 1
+            return state.remaining == 0
+        }
         if last { changed.signal() }
     }
 
