@@ -74,8 +74,8 @@ public final class DirectoryWatcher: Sendable {
         settledChanges(SettleOptions(settle: settle, maxDelay: maxDelay, gitDirectory: gitDirectory))
     }
 
-    /// Stops watching: wakes the reader thread through the pipe; it finishes the stream and
-    /// closes the inotify descriptor. Before `settledChanges`, closes it here. Idempotent.
+    /// Stops watching: wakes the reader thread through the pipe; it closes the inotify
+    /// descriptor, then finishes the stream. Before `settledChanges`, closes it here. Idempotent.
     public func stop() {
         control.stop()
         if pending.withLock({ $0.take() }) != nil { inotify.close() }

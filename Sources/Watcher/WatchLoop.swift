@@ -26,11 +26,13 @@ final class WatchLoop: @unchecked Sendable {
 
     deinit { buffer.deallocate() }
 
-    /// Runs until `stop()`; finishes the stream and closes the inotify descriptor on the way out.
+    /// Runs until `stop()`; closes the inotify descriptor and finishes the stream on the way out.
     func run(options: SettleOptions, continuation: AsyncStream<ChangeBatch>.Continuation) {
         defer {
-            continuation.finish()
+            // Closed first: whoever sees the stream end can count on the descriptor being gone
+            // (finished first, it stayed open for as long as this thread was not scheduled).
             inotify.close()
+            continuation.finish()
         }
         var settler = Settler(options: options)
         let lockPath = options.gitDirectory.map { Path.join($0, "index.lock") }
