@@ -20,7 +20,8 @@ public final class DirectoryWatcher: Sendable {
     public let extraFolders: [String]
     public let ignore: IgnoreRules
 
-    private let inotify: Inotify
+    /// Internal, not private: the tests follow its descriptor.
+    let inotify: Inotify
     private let control: WatchControl
     /// The reader's work until `settledChanges` hands it to the thread.
     private let pending: Mutex<WatchLoop?>

@@ -19,6 +19,15 @@ func writeSetting(_ path: String, _ value: Int) -> Bool {
     return text.withCString { Glibc.write(descriptor, $0, strlen($0)) } == text.utf8.count
 }
 
+/// What descriptor `fd` of this process refers to now: its /proc link (`anon_inode:inotify`,
+/// `pipe:[inode]`) and, for inotify, its watches, each naming the inode of the folder watched;
+/// nil once closed.
+func openFile(_ fd: Int32) -> String? {
+    guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)") else { return nil }
+    let info = (try? String(contentsOfFile: "/proc/self/fdinfo/\(fd)", encoding: .utf8)) ?? ""
+    return ([link] + info.split(separator: "\n").filter { $0.hasPrefix("inotify wd:") }.map(String.init)).joined(separator: "\n")
+}
+
 /// inotify watches held by this user's processes right now, from /proc/*/fdinfo.
 func watchesInUse() -> Int {
     var count = 0
@@ -135,17 +144,22 @@ extension WatchingTests {
     @Suite struct Stopping {
         @Test func stopEndsTheStreamAndClosesTheDescriptor() async throws {
             let folder = try TemporaryFolder()
-            let before = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
             let watcher = try DirectoryWatcher(roots: [folder.path])
+            // The watcher's own descriptor, followed: other tests run in parallel in this process
+            // and open and close descriptors of their own (and the first `Task.sleep` has
+            // Dispatch open a timerfd), so a count of /proc/self/fd says nothing.
+            let descriptor = watcher.inotify.descriptor
+            let watching = try #require(openFile(descriptor))
+            #expect(watching.contains("inotify wd:"), "\(watching)")
             let recorder = Recorder(watcher, SettleOptions())
             write(folder.at("a.md"))
             #expect(await recorder.wait { !$0.batches.isEmpty })
             watcher.stop()
             #expect(await recorder.wait { $0.isFinished })
             watcher.stop() // twice is harmless
-            // inotify's descriptor is closed by the thread; the wake-up pipe's two go with the watcher
-            let after = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
-            #expect(after <= before + 2)
+            // inotify's descriptor is closed by the thread before the stream ends (its number may
+            // be another test's file by now); the wake-up pipe's two go with the watcher.
+            #expect(openFile(descriptor) != watching)
         }
 
         @Test func stopBeforeStartingAndASecondStreamAreFinishedStreams() async throws {
