@@ -57,9 +57,9 @@ struct FileTable {
     private(set) var paths: [String]
     private var ids: [String: FileID]
     /// By `FileID`: what the previous build saw (nil for a file it did not know).
-    private(set) var previous: [FileEntry?]
+    private var previous: [FileEntry?]
     /// By `FileID`: what this build has seen so far.
-    private(set) var current: [FileEntry?]
+    private var current: [FileEntry?]
     /// Wall-clock time (ns since 1970) when this build started, before any file was looked at.
     let started: Int64
     /// How many files this build had to read (for tests and the benchmark).
