@@ -86,6 +86,9 @@ struct IncrementalBuild {
         // The configs folder's listing and the state file (with its table of files) are
         // independent: both are made at once.
         Executor.shared.configure(settings)
+        // As `Project.load` does: a thread made on demand by `forEach` below came too late to
+        // take its half, and the state was read after the listing instead of beside it.
+        Executor.shared.prestart(.render)
         let listing = Mutex<[String]>([])
         let loaded = Mutex<IncrementalBuild?>(nil)
         Executor.shared.forEach(2) { part in
