@@ -70,8 +70,12 @@ struct IncrementalBuild {
     /// date, is not even parsed. Loads the whole project instead when there is no state yet, or
     /// when a config that had to be read could clash (id or output) with one that was not.
     static func outOfDate(root given: String) throws(Diagnostic) -> (build: IncrementalBuild, stale: [BuildItem], skipped: Int) {
-        func whole() throws(Diagnostic) -> (build: IncrementalBuild, stale: [BuildItem], skipped: Int) {
-            var build = IncrementalBuild(project: try Project.load(root: given))
+        /// `read`: a build made from the state file already read; its state and warning are kept
+        /// rather than read again.
+        func whole(_ read: IncrementalBuild? = nil) throws(Diagnostic) -> (build: IncrementalBuild, stale: [BuildItem], skipped: Int) {
+            let project = try Project.load(root: given)
+            var build = read.map { IncrementalBuild(project: project, state: $0.previous, warning: $0.warning) }
+                ?? IncrementalBuild(project: project)
             let (stale, skipped) = build.outOfDate(Builder.items(build.project, ids: []).items)
             return (build, stale, skipped)
         }
@@ -101,7 +105,8 @@ struct IncrementalBuild {
                 loaded.withLock { $0 = build }
             }
         }
-        guard var build = loaded.withLock({ $0 }), !build.previous.records.isEmpty else { return try whole() }
+        let read = loaded.withLock { $0 }
+        guard var build = read, !build.previous.records.isEmpty else { return try whole(read) }
         build.files.lookAtPreviousFiles()
         let grouped = RecordsByFile(build.previous)
         var unread = [Bool](repeating: false, count: build.files.paths.count)
@@ -139,10 +144,10 @@ struct IncrementalBuild {
                 outputs.insert(build.files.path(record.output))
             }
             for config in configs {
-                guard ids.insert(config.id).inserted else { return try whole() }
+                guard ids.insert(config.id).inserted else { return try whole(build) }
                 for target in config.targets {
                     let output = build.outputPath(BuildItem(config: config, target: target))
-                    guard outputs.insert(output).inserted else { return try whole() }
+                    guard outputs.insert(output).inserted else { return try whole(build) }
                 }
             }
         }
@@ -232,7 +237,7 @@ struct IncrementalBuild {
     /// on disk), none for a failed item (it is out of date until it builds), none for configs
     /// that no longer exist; the previous records of everything else. Nil when that is the state
     /// that was read, which then need not be written again. The last use of this build.
-    mutating func finish(_ results: [ItemResult]) -> BuildState? {
+    private mutating func finish(_ results: [ItemResult]) -> BuildState? {
         // Taken out of `previous`, so that changing them does not copy every record.
         var records = previous.records
         previous.records = [:]
